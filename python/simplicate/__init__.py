@@ -1,0 +1,46 @@
+"""simplicate: the Python client for the Simplicate REST API v2, with a Rust core.
+
+>>> import simplicate
+>>> client = simplicate.Client("acme", api_key="...", api_secret="...")
+>>> client.get("crm/organization", params={"limit": 5})
+
+For tests, :class:`simplicate.testing.FakeSimplicate` serves a faithful fake on loopback.
+"""
+
+from ._client import Client
+from ._core import __version__
+from ._exceptions import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConfigurationError,
+    DecodeError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    ServerError,
+    ServiceUnavailableError,
+    SimplicateError,
+    UnprocessableEntityError,
+)
+
+__all__ = [
+    "APIConnectionError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "Client",
+    "ConfigurationError",
+    "DecodeError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "ServerError",
+    "ServiceUnavailableError",
+    "SimplicateError",
+    "UnprocessableEntityError",
+    "__version__",
+]

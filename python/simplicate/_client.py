@@ -1,0 +1,174 @@
+"""The synchronous client: configuration, environment fallbacks, and the generic calls."""
+
+from __future__ import annotations
+
+import os
+import platform
+from typing import Any
+
+from . import _core
+from ._constants import (
+    DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_TIMEOUT,
+    ENV_API_KEY,
+    ENV_API_SECRET,
+    ENV_BASE_URL,
+    ENV_DOMAIN,
+)
+from ._exceptions import ConfigurationError
+from ._types import Params, PathLike
+
+__all__ = ["Client"]
+
+_METHODS = ("GET", "POST", "PUT", "DELETE")
+
+
+def _user_agent() -> str:
+    return f"simplicate-python/{_core.__version__} Python/{platform.python_version()}"
+
+
+def _seconds(name: str, value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"{name} must be a number of seconds, got {type(value).__name__}")
+    return float(value)
+
+
+def _credential(name: str, value: str | None, env: str) -> str:
+    if value is None:
+        value = os.environ.get(env)
+    if value is None or not str(value).strip():
+        raise ConfigurationError(f"no {name}: pass {name}= or set the {env} environment variable")
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, got {type(value).__name__}")
+    return value
+
+
+def _resolve_address(domain: str | None, base_url: str | None) -> str:
+    for name, value in (("domain", domain), ("base_url", base_url)):
+        if value is not None and not isinstance(value, str):
+            raise TypeError(f"{name} must be a str, got {type(value).__name__}")
+    if domain is None and base_url is None:
+        # Explicit arguments win over the environment; of the two variables, the full URL wins.
+        base_url = os.environ.get(ENV_BASE_URL) or None
+        if base_url is None:
+            domain = os.environ.get(ENV_DOMAIN) or None
+    return _core.resolve_base_url(domain, base_url)
+
+
+class Client:
+    """A client for one Simplicate account.
+
+    >>> client = simplicate.Client("acme", api_key="...", api_secret="...")
+    >>> client.get("crm/organization", params={"limit": 5})
+
+    Args:
+        domain: your Simplicate subdomain: ``"acme"`` means ``https://acme.simplicate.nl/api/v2``.
+            Falls back to ``SIMPLICATE_DOMAIN``.
+        base_url: the full API root instead, for ``.simplicate.com``/``.simplicate.app`` accounts,
+            proxies and test servers (``http://`` only on loopback). Falls back to
+            ``SIMPLICATE_BASE_URL``.
+        api_key, api_secret: the API token; fall back to ``SIMPLICATE_API_KEY`` and
+            ``SIMPLICATE_API_SECRET``. Never shown in ``repr``, messages or logs.
+        timeout: seconds a whole request may take (default 60).
+        connect_timeout: seconds to establish a connection (default 10).
+        ca_bundle: a PEM file of extra trusted root certificates (corporate proxies). The system's
+            roots, and ``SSL_CERT_FILE``, are always honoured; verification is never turned off.
+
+    A client is safe to share between threads. Use it as a context manager, or call
+    :meth:`close`, to release its connections.
+    """
+
+    def __init__(
+        self,
+        domain: str | None = None,
+        *,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        api_secret: str | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
+        ca_bundle: PathLike | None = None,
+    ) -> None:
+        url = _resolve_address(domain, base_url)
+        key = _credential("api_key", api_key, ENV_API_KEY)
+        secret = _credential("api_secret", api_secret, ENV_API_SECRET)
+        if ca_bundle is not None and not isinstance(ca_bundle, str | os.PathLike):
+            raise TypeError(f"ca_bundle must be a path, got {type(ca_bundle).__name__}")
+        self._transport = _core.Transport(
+            url,
+            api_key=key,
+            api_secret=secret,
+            timeout=_seconds("timeout", timeout),
+            connect_timeout=_seconds("connect_timeout", connect_timeout),
+            user_agent=_user_agent(),
+            ca_bundle=os.fspath(ca_bundle) if ca_bundle is not None else None,
+        )
+
+    @property
+    def base_url(self) -> str:
+        """The API root every path is relative to, e.g. ``https://acme.simplicate.nl/api/v2``."""
+        return self._transport.base_url
+
+    @property
+    def closed(self) -> bool:
+        return self._transport.closed
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Params | None = None,
+        json: Any = None,
+    ) -> dict[str, Any]:
+        """Send one request and return the whole response envelope.
+
+        The envelope is a dict with ``data`` and, as the API sends them, ``metadata``, ``errors``
+        and ``debug``. ``path`` is relative to the API root (``"crm/organization"``; a leading
+        slash is fine). ``params`` values may be str, int, float, bool (sent as 1/0), datetime,
+        date, or lists of those; ``None`` values are left out. ``json`` is the body: dicts and
+        lists of JSON values, datetimes and dates (written ``YYYY-MM-DD HH:MM:SS`` and
+        ``YYYY-MM-DD``) and Decimals.
+        """
+        if not isinstance(method, str) or method.upper() not in _METHODS:
+            raise ValueError(f"method={method!r}: expected one of {', '.join(_METHODS)}")
+        if not isinstance(path, str):
+            raise TypeError(f"path must be a str, got {type(path).__name__}")
+        return self._transport.request(method.upper(), path, params=params, json=json)
+
+    def get(self, path: str, params: Params | None = None) -> Any:
+        """GET ``path`` and return the envelope's ``data`` (a dict, or a list for collections)."""
+        return self.request("GET", path, params=params)["data"]
+
+    def post(self, path: str, json: dict[str, Any] | list[Any]) -> Any:
+        """POST a JSON body and return ``data`` (for a create, ``{"id": "<new id>"}``)."""
+        _require_body(json)
+        return self.request("POST", path, json=json)["data"]
+
+    def put(self, path: str, json: dict[str, Any] | list[Any]) -> Any:
+        """PUT a JSON body (a partial update) and return ``data``."""
+        _require_body(json)
+        return self.request("PUT", path, json=json)["data"]
+
+    def delete(self, path: str) -> Any:
+        """DELETE ``path`` and return ``data`` (usually ``None``)."""
+        return self.request("DELETE", path)["data"]
+
+    def close(self) -> None:
+        """Release the connections. Later calls raise RuntimeError. Safe to call twice."""
+        self._transport.close()
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        state = " closed" if self.closed else ""
+        return f"<simplicate.Client base_url={self.base_url!r}{state}>"
+
+
+def _require_body(json: object) -> None:
+    if not isinstance(json, dict | list):
+        raise TypeError(f"json must be a dict (or a list), got {type(json).__name__}")

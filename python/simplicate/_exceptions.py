@@ -1,0 +1,160 @@
+"""The exceptions simplicate raises, all defined here.
+
+Every error the client raises on purpose derives from ``SimplicateError``::
+
+    SimplicateError
+    ├── ConfigurationError          (also a ValueError) bad address, credentials or options
+    ├── APIConnectionError          the request did not get an answer
+    │   └── APITimeoutError         ... because a connect or total timeout elapsed
+    ├── APIStatusError              the server answered with a non-2xx status
+    │   ├── BadRequestError             400
+    │   ├── AuthenticationError         401
+    │   ├── PermissionDeniedError       403
+    │   ├── NotFoundError               404
+    │   ├── UnprocessableEntityError    422
+    │   ├── RateLimitError              429
+    │   └── ServerError                 5xx
+    │       └── ServiceUnavailableError 503 (maintenance)
+    └── DecodeError                 a 2xx answer that is not the JSON envelope
+
+Bad arguments to a call (wrong types, an empty path) raise the built-in ``TypeError`` or
+``ValueError`` before anything is sent. Messages never contain the API key or secret.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "APIConnectionError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConfigurationError",
+    "DecodeError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "ServerError",
+    "ServiceUnavailableError",
+    "SimplicateError",
+    "UnprocessableEntityError",
+]
+
+
+class SimplicateError(Exception):
+    """Base class of every exception simplicate raises on purpose."""
+
+    message: str
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ConfigurationError(SimplicateError, ValueError):
+    """The client was configured wrongly: address, credentials, timeouts or CA bundle."""
+
+
+class APIConnectionError(SimplicateError):
+    """The request got no answer: DNS, refused connection, TLS failure, broken connection."""
+
+    method: str | None
+    url: str | None
+
+    def __init__(self, message: str, *, method: str | None = None, url: str | None = None) -> None:
+        super().__init__(message)
+        self.method = method
+        self.url = url
+
+
+class APITimeoutError(APIConnectionError):
+    """A connect or total timeout elapsed before the answer was complete."""
+
+
+class APIStatusError(SimplicateError):
+    """The server answered with a status outside 2xx.
+
+    Attributes:
+        status_code: the HTTP status.
+        errors: the messages of the API's error envelope (``{"errors": [...]}``), or ``[]``.
+        body: the parsed JSON body, or its text when it is not JSON.
+        method, url: the request that failed (never carrying credentials).
+    """
+
+    status_code: int
+    errors: list[str]
+    body: Any
+    method: str
+    url: str
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        method: str,
+        url: str,
+        errors: list[str] | None = None,
+        body: Any = None,
+    ) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.method = method
+        self.url = url
+        self.errors = list(errors or [])
+        self.body = body
+
+
+class BadRequestError(APIStatusError):
+    """400: the request was malformed or named an unknown endpoint."""
+
+
+class AuthenticationError(APIStatusError):
+    """401: the API key or secret is missing, wrong or revoked."""
+
+
+class PermissionDeniedError(APIStatusError):
+    """403: the API token's user may not do this."""
+
+
+class NotFoundError(APIStatusError):
+    """404: no such record."""
+
+
+class UnprocessableEntityError(APIStatusError):
+    """422: the request was understood but its content is invalid."""
+
+
+class RateLimitError(APIStatusError):
+    """429: too many requests per minute."""
+
+
+class ServerError(APIStatusError):
+    """5xx: a fault or a temporary state on Simplicate's side."""
+
+
+class ServiceUnavailableError(ServerError):
+    """503: Simplicate is in maintenance or overloaded."""
+
+
+class DecodeError(SimplicateError):
+    """A 2xx answer whose body is not the API's JSON envelope."""
+
+    method: str | None
+    url: str | None
+    status_code: int | None
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        method: str | None = None,
+        url: str | None = None,
+        status_code: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.method = method
+        self.url = url
+        self.status_code = status_code

@@ -1,0 +1,22 @@
+//! simplicate's Rust core. Pure-Rust modules (no pyo3 types) first; `py` is the thin glue, and
+//! `_core` below only registers it.
+
+pub mod config;
+pub mod error;
+pub mod fake;
+pub mod runtime;
+pub mod transport;
+
+mod py;
+
+use pyo3::prelude::*;
+
+#[pymodule]
+fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_class::<py::transport::PyTransport>()?;
+    m.add_class::<py::fake::PyFakeServer>()?;
+    m.add_function(wrap_pyfunction!(py::transport::resolve_base_url_py, m)?)?;
+    m.add_function(wrap_pyfunction!(py::transport::_panic_in_task, m)?)?;
+    Ok(())
+}

@@ -1,0 +1,10 @@
+//! The pyo3 glue: argument conversion, GIL release, error mapping. No API logic lives here.
+
+pub mod decode;
+pub mod encode;
+pub mod errors;
+pub mod fake;
+pub mod params;
+pub mod pytypes;
+pub mod transport;
+pub mod wait;

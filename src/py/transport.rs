@@ -1,0 +1,154 @@
+//! `_core.Transport`: the native half of `simplicate.Client`. It converts arguments, sends through
+//! the Rust transport with the GIL released, and decodes the answer into Python objects.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+
+use crate::config::resolve_base_url;
+use crate::error::Error;
+use crate::py::decode::decode_envelope;
+use crate::py::encode::encode_json;
+use crate::py::errors::to_pyerr;
+use crate::py::params::encode_params;
+use crate::py::wait::wait;
+use crate::transport::{ApiRequest, Transport, TransportConfig};
+
+#[pyclass(module = "simplicate._core", name = "Transport", frozen)]
+pub struct PyTransport {
+    inner: Arc<Transport>,
+}
+
+fn seconds(name: &str, value: f64) -> PyResult<Duration> {
+    if !value.is_finite() || value <= 0.0 {
+        return Err(PyValueError::new_err(format!(
+            "{name} must be a positive number of seconds, got {value}"
+        )));
+    }
+    Duration::try_from_secs_f64(value)
+        .map_err(|_| PyValueError::new_err(format!("{name}={value} is out of range")))
+}
+
+fn method_of(method: &str) -> PyResult<reqwest::Method> {
+    match method.to_ascii_uppercase().as_str() {
+        "GET" => Ok(reqwest::Method::GET),
+        "POST" => Ok(reqwest::Method::POST),
+        "PUT" => Ok(reqwest::Method::PUT),
+        "DELETE" => Ok(reqwest::Method::DELETE),
+        _ => Err(PyValueError::new_err(format!(
+            "method={method:?} is not one the Simplicate API uses; expected GET, POST, PUT or DELETE"
+        ))),
+    }
+}
+
+#[pymethods]
+impl PyTransport {
+    #[new]
+    #[allow(clippy::too_many_arguments)] // keyword-only constructor arguments, one per option
+    #[pyo3(signature = (base_url, *, api_key, api_secret, timeout, connect_timeout, user_agent, ca_bundle=None))]
+    fn new(
+        py: Python<'_>,
+        base_url: &str,
+        api_key: String,
+        api_secret: String,
+        timeout: f64,
+        connect_timeout: f64,
+        user_agent: String,
+        ca_bundle: Option<PathBuf>,
+    ) -> PyResult<Self> {
+        let config = TransportConfig {
+            base_url: resolve_base_url(None, Some(base_url)).map_err(|e| to_pyerr(py, e))?,
+            api_key,
+            api_secret,
+            timeout: seconds("timeout", timeout)?,
+            connect_timeout: seconds("connect_timeout", connect_timeout)?,
+            ca_bundle,
+            user_agent,
+        };
+        let inner = Transport::new(config).map_err(|e| to_pyerr(py, e))?;
+        Ok(PyTransport {
+            inner: Arc::new(inner),
+        })
+    }
+
+    /// Send one request; returns the decoded envelope dict.
+    #[pyo3(signature = (method, path, *, params=None, json=None))]
+    fn request<'py>(
+        &self,
+        py: Python<'py>,
+        method: &str,
+        path: &str,
+        params: Option<&Bound<'py, PyAny>>,
+        json: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let method = method_of(method)?;
+        let query = match params {
+            Some(p) if !p.is_none() => encode_params(p)?,
+            _ => Vec::new(),
+        };
+        let body = match json {
+            Some(j) if !j.is_none() => Some(encode_json(j, "json")?),
+            _ => None,
+        };
+        let request = ApiRequest {
+            method,
+            path: path.to_owned(),
+            query,
+            body,
+        };
+        // Path problems surface here, before anything is sent.
+        self.inner.url_for(&request).map_err(|e| to_pyerr(py, e))?;
+        if self.inner.is_closed() {
+            return Err(to_pyerr(py, Error::Closed));
+        }
+        let transport = self.inner.clone();
+        let response = wait(py, async move { transport.send(request).await })?;
+        decode_envelope(py, &response).map_err(|e| to_pyerr(py, e))
+    }
+
+    fn close(&self) {
+        self.inner.close();
+    }
+
+    #[getter]
+    fn closed(&self) -> bool {
+        self.inner.is_closed()
+    }
+
+    #[getter]
+    fn base_url(&self) -> String {
+        self.inner.base_url().to_string()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("<Transport base_url={:?}>", self.inner.base_url().as_str())
+    }
+}
+
+/// Resolve `domain=` / `base_url=` into the API root URL (validated; see `config.rs`).
+#[pyfunction]
+#[pyo3(name = "resolve_base_url", signature = (domain=None, base_url=None))]
+pub fn resolve_base_url_py(
+    py: Python<'_>,
+    domain: Option<&str>,
+    base_url: Option<&str>,
+) -> PyResult<String> {
+    resolve_base_url(domain, base_url)
+        .map(|u| u.to_string())
+        .map_err(|e| to_pyerr(py, e))
+}
+
+/// Test hook: panic inside a runtime task and report what Python sees.
+#[pyfunction]
+pub fn _panic_in_task(py: Python<'_>) -> PyResult<()> {
+    wait(py, async {
+        if std::hint::black_box(true) {
+            panic!("deliberate panic for tests");
+        }
+        Ok::<(), Error>(())
+    })
+}

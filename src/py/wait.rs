@@ -1,0 +1,54 @@
+//! Blocking on the core's futures from Python: the GIL is released while waiting, and the wait
+//! wakes every 50 ms to run Python's signal handlers, so Ctrl-C interrupts a call promptly.
+//! Interrupting aborts the task, which drops (and so cancels) the in-flight request.
+//! A panic inside the task comes back as `Error::Internal`, never as a dead interpreter.
+
+use std::future::Future;
+use std::time::Duration;
+
+use pyo3::prelude::*;
+
+use crate::error::Error;
+use crate::py::errors::to_pyerr;
+use crate::runtime;
+
+const SIGNAL_POLL: Duration = Duration::from_millis(50);
+
+/// Run `future` on the shared runtime and wait for it without holding the GIL.
+pub fn wait<F, T>(py: Python<'_>, future: F) -> PyResult<T>
+where
+    F: Future<Output = Result<T, Error>> + Send + 'static,
+    T: Send + 'static,
+{
+    let runtime = runtime::get().map_err(|e| to_pyerr(py, e))?;
+    let mut task = runtime.spawn(future);
+    loop {
+        let step = py.detach(|| {
+            runtime.block_on(async { tokio::time::timeout(SIGNAL_POLL, &mut task).await })
+        });
+        match step {
+            Ok(Ok(result)) => return result.map_err(|e| to_pyerr(py, e)),
+            Ok(Err(join_error)) => return Err(to_pyerr(py, join_failure(join_error))),
+            Err(_elapsed) => {
+                if let Err(interrupt) = py.check_signals() {
+                    task.abort();
+                    return Err(interrupt);
+                }
+            }
+        }
+    }
+}
+
+fn join_failure(error: tokio::task::JoinError) -> Error {
+    if error.is_panic() {
+        let payload = error.into_panic();
+        let text = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_owned());
+        Error::Internal(format!("a background task panicked: {text}"))
+    } else {
+        Error::Internal("the request task was cancelled".to_owned())
+    }
+}
