@@ -1,0 +1,189 @@
+//! Starting and stopping a fake server from synchronous host code (Python, tests).
+//!
+//! The server runs on its own std thread with its own small tokio runtime, so it never competes
+//! with (or depends on) the client's runtime, survives the client blocking its own threads, and
+//! can be started from code that has no runtime at all. The socket is bound on the caller's
+//! thread so `start` can hand back the real port, or the bind error, before returning.
+
+use std::future::IntoFuture;
+use std::io;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener};
+use std::sync::{mpsc, Arc};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use tokio::sync::oneshot;
+
+use super::routes::{self, AppState};
+use super::store::Store;
+
+/// How long in-flight requests get to finish after `stop()` before connections are dropped;
+/// a stuck client must not make `stop()` (and so `Drop`) hang.
+const GRACE: Duration = Duration::from_secs(3);
+
+/// How a fake server is set up.
+#[derive(Debug, Clone)]
+pub struct FakeConfig {
+    pub api_key: String,
+    pub api_secret: String,
+    pub seed: u64,
+    pub host: IpAddr,
+    /// 0 lets the OS pick a free port.
+    pub port: u16,
+}
+
+impl Default for FakeConfig {
+    fn default() -> Self {
+        FakeConfig {
+            api_key: "test-key".to_owned(),
+            api_secret: "test-secret".to_owned(),
+            seed: 0,
+            host: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            port: 0,
+        }
+    }
+}
+
+/// A running fake Simplicate API; stops when dropped.
+#[derive(Debug)]
+pub struct FakeServer {
+    addr: SocketAddr,
+    store: Arc<Store>,
+    shutdown: Option<oneshot::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl FakeServer {
+    /// Binds, then serves on a dedicated thread owning a 2-worker tokio runtime. Returns once
+    /// the socket is bound and the runtime is up; bind and runtime errors come back as
+    /// `io::Error`.
+    pub fn start(config: FakeConfig) -> io::Result<FakeServer> {
+        let listener = TcpListener::bind((config.host, config.port))?;
+        listener.set_nonblocking(true)?;
+        let addr = listener.local_addr()?;
+        let store = Arc::new(Store::new(config.seed));
+        let state = Arc::new(AppState {
+            store: Arc::clone(&store),
+            api_key: config.api_key,
+            api_secret: config.api_secret,
+        });
+        let (shutdown_tx, shutdown_rx) = oneshot::channel();
+        let (ready_tx, ready_rx) = mpsc::channel();
+        let thread = std::thread::Builder::new()
+            .name(format!("simplicate-fake-{}", addr.port()))
+            .spawn(move || serve(listener, state, shutdown_rx, ready_tx))?;
+        match ready_rx.recv() {
+            Ok(Ok(())) => Ok(FakeServer {
+                addr,
+                store,
+                shutdown: Some(shutdown_tx),
+                thread: Some(thread),
+            }),
+            Ok(Err(e)) => {
+                let _ = thread.join();
+                Err(e)
+            }
+            Err(_) => {
+                let _ = thread.join();
+                Err(io::Error::other(
+                    "fake server thread ended before it was ready",
+                ))
+            }
+        }
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Base URL of the API, e.g. "http://127.0.0.1:PORT/api/v2". A server bound to the
+    /// unspecified address (0.0.0.0 / ::) is announced on loopback, which is where a client on
+    /// this host can reach it.
+    pub fn url(&self) -> String {
+        let ip = match self.addr.ip() {
+            IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+            IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
+            ip => ip,
+        };
+        // SocketAddr's Display brackets IPv6 addresses, as URLs require.
+        format!("http://{}/api/v2", SocketAddr::new(ip, self.addr.port()))
+    }
+
+    /// Graceful shutdown; returns once the server thread has ended. Idempotent.
+    pub fn stop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+
+    /// The server's store, for inspecting or planting records from the host process.
+    pub fn store(&self) -> Arc<Store> {
+        Arc::clone(&self.store)
+    }
+}
+
+impl Drop for FakeServer {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// Body of the server thread. The runtime is created and dropped here, never on the caller's
+/// thread, which may itself be inside an async context where dropping a runtime panics.
+fn serve(
+    listener: TcpListener,
+    state: Arc<AppState>,
+    shutdown: oneshot::Receiver<()>,
+    ready: mpsc::Sender<io::Result<()>>,
+) {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .thread_name("simplicate-fake-worker")
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            let _ = ready.send(Err(e));
+            return;
+        }
+    };
+    let listener = {
+        let _entered = runtime.enter();
+        match tokio::net::TcpListener::from_std(listener) {
+            Ok(listener) => listener,
+            Err(e) => {
+                let _ = ready.send(Err(e));
+                return;
+            }
+        }
+    };
+    if ready.send(Ok(())).is_err() {
+        return;
+    }
+    runtime.block_on(async move {
+        let (stopping_tx, stopping_rx) = oneshot::channel::<()>();
+        // A dropped sender (FakeServer gone without stop()) also means stop.
+        let signal = async move {
+            let _ = shutdown.await;
+            let _ = stopping_tx.send(());
+        };
+        let server = axum::serve(listener, routes::router(state))
+            .with_graceful_shutdown(signal)
+            .into_future();
+        let deadline = async move {
+            match stopping_rx.await {
+                Ok(()) => tokio::time::sleep(GRACE).await,
+                Err(_) => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            _ = server => {}
+            _ = deadline => {}
+        }
+    });
+    runtime.shutdown_timeout(Duration::from_millis(200));
+}
