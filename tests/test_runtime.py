@@ -1,0 +1,103 @@
+"""The runtime under real conditions: threads without the GIL, fork, and Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import warnings
+
+import pytest
+from simplicate.testing import FakeSimplicate
+
+from .conftest import Reply, ScriptedServer, envelope
+
+
+def test_gil_is_released_while_waiting(scripted: ScriptedServer) -> None:
+    # The handler answers only once two requests are inside it at the same time. If the first
+    # call held the GIL while waiting, the second thread could never send, and the barrier would
+    # break (BrokenBarrierError in the handler → no answer → the calls fail).
+    barrier = threading.Barrier(2, timeout=10)
+    scripted.on("GET", "both/waiting", Reply(body=envelope("ok"), action=barrier.wait))
+    results: list[object] = []
+    with scripted.client(timeout=15) as c:
+        threads = [
+            threading.Thread(target=lambda: results.append(c.get("both/waiting"))) for _ in range(2)
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(20)
+    assert results == ["ok", "ok"]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_client_works_in_a_forked_child(fake: FakeSimplicate) -> None:
+    client = fake.client()
+    assert client.get("crm/person", params={"limit": 1})  # runtime and pool exist in the parent
+    read_end, write_end = os.pipe()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # 3.12+: fork with threads
+        pid = os.fork()
+    if pid == 0:  # child: must work (or fail cleanly), never hang
+        code = 1
+        try:
+            people = client.get("crm/person", params={"limit": 2})
+            os.write(write_end, str(len(people)).encode())
+            code = 0
+        except BaseException as exc:  # report anything to the parent
+            os.write(write_end, f"error: {exc!r}".encode())
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    import select
+
+    ready, _, _ = select.select([read_end], [], [], 30)
+    answer = os.read(read_end, 1000).decode() if ready else "child hung"
+    os.close(read_end)
+    if not ready:
+        os.kill(pid, signal.SIGKILL)
+    _, status = os.waitpid(pid, 0)
+    assert answer == "2", answer
+    assert os.WEXITSTATUS(status) == 0
+    assert client.get("crm/person", params={"limit": 1})  # and the parent still works
+
+
+def test_ctrl_c_interrupts_a_blocked_call(scripted: ScriptedServer) -> None:
+    release = threading.Event()
+    scripted.on("GET", "very/slow", Reply(body=envelope(1), action=lambda: release.wait(60)))
+    script = textwrap.dedent(
+        f"""
+        import sys, simplicate
+        c = simplicate.Client(base_url={scripted.url!r}, api_key="k", api_secret="s", timeout=120)
+        print("ready", flush=True)
+        try:
+            c.get("very/slow")
+        except KeyboardInterrupt:
+            print("interrupted", flush=True)
+            sys.exit(42)
+        """
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        assert proc.stdout is not None
+        assert proc.stdout.readline().strip() == "ready"
+        # Wait until the request is really in flight on the server side.
+        for _ in range(200):
+            if scripted.seen:
+                break
+            threading.Event().wait(0.025)
+        assert scripted.seen, "request never arrived"
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=5)
+    finally:
+        release.set()
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 42, err
+    assert "interrupted" in out
