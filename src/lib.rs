@@ -4,6 +4,8 @@
 pub mod config;
 pub mod error;
 pub mod fake;
+pub mod query;
+pub mod registry;
 pub mod runtime;
 pub mod transport;
 

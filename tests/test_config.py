@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 import simplicate
 from simplicate import Client, ConfigurationError
 

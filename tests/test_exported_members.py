@@ -30,6 +30,7 @@ def test_public_names() -> None:
     assert sorted(simplicate.testing.__all__) == [
         "DEFAULT_API_KEY",
         "DEFAULT_API_SECRET",
+        "FakeRequest",
         "FakeSimplicate",
     ]
 

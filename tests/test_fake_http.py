@@ -7,6 +7,7 @@ import urllib.error
 import urllib.request
 
 import pytest
+
 from simplicate.testing import DEFAULT_API_KEY, DEFAULT_API_SECRET, FakeSimplicate
 
 AUTH = {"Authentication-Key": DEFAULT_API_KEY, "Authentication-Secret": DEFAULT_API_SECRET}

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
+
 import simplicate
 from simplicate.testing import FakeSimplicate
 

@@ -11,6 +11,7 @@ import threading
 import warnings
 
 import pytest
+
 from simplicate.testing import FakeSimplicate
 
 from .conftest import Reply, ScriptedServer, envelope

@@ -37,7 +37,14 @@ class FakeServer:
     """The fake Simplicate server, serving HTTP on loopback from its own threads."""
 
     def __new__(
-        cls, *, api_key: str, api_secret: str, seed: int = 0, host: str = "127.0.0.1", port: int = 0
+        cls,
+        *,
+        api_key: str,
+        api_secret: str,
+        seed: int = 0,
+        records: dict[str, int] | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
     ) -> FakeServer: ...
     @property
     def url(self) -> str:
@@ -50,6 +57,9 @@ class FakeServer:
         """All records of ``collection`` (``"crm/organization"``)."""
     def add(self, collection: str, record: dict[str, Any]) -> str:
         """Insert a record without HTTP; returns its id."""
+    def requests(self) -> list[dict[str, Any]]:
+        """The logged requests: dicts with method, path, query, status, time."""
+    def clear_requests(self) -> None: ...
     def reset(self) -> None:
         """Restore the seeded data."""
     def stop(self) -> None:

@@ -75,19 +75,55 @@ pub fn page(records: &[Value], metadata: Option<Metadata>) -> Response {
     render(StatusCode::OK, records, None, metadata)
 }
 
+/// 200 with `data` given as ready JSON bytes (a stored record).
+pub fn ok_raw(data: &[u8]) -> Response {
+    let mut body = Vec::with_capacity(data.len() + 40);
+    body.extend_from_slice(br#"{"data":"#);
+    body.extend_from_slice(data);
+    body.extend_from_slice(br#","errors":null,"debug":null}"#);
+    json_response(StatusCode::OK, body)
+}
+
+/// 200 with a page of stored records (their JSON bytes, joined without re-serialising) and,
+/// when asked for, metadata.
+pub fn page_raw<'a>(
+    records: impl Iterator<Item = &'a [u8]>,
+    metadata: Option<Metadata>,
+) -> Response {
+    let mut body = Vec::with_capacity(64 * 1024);
+    body.push(b'{');
+    if let Some(metadata) = metadata {
+        body.extend_from_slice(br#""metadata":"#);
+        if serde_json::to_writer(&mut body, &metadata).is_err() {
+            return json_response(StatusCode::INTERNAL_SERVER_ERROR, SERIALISE_FAILED.to_vec());
+        }
+        body.push(b',');
+    }
+    body.extend_from_slice(br#""data":["#);
+    for (i, record) in records.enumerate() {
+        if i > 0 {
+            body.push(b',');
+        }
+        body.extend_from_slice(record);
+    }
+    body.extend_from_slice(br#"],"errors":null,"debug":null}"#);
+    json_response(StatusCode::OK, body)
+}
+
 /// An error answer: `data` null, `errors` the messages.
 pub fn error(status: StatusCode, message: impl Into<String>) -> Response {
     render(status, &Value::Null, Some(&[message.into()]), None)
 }
 
 /// 405 with the `Allow` header listing what the path does accept.
-pub fn method_not_allowed(method: &str, path: &str, allowed: &'static str) -> Response {
+pub fn method_not_allowed(method: &str, path: &str, allowed: &str) -> Response {
     let mut response = error(
         StatusCode::METHOD_NOT_ALLOWED,
         format!("Method {method} not allowed on {path}; allowed: {allowed}"),
     );
-    response
-        .headers_mut()
-        .insert(ALLOW, HeaderValue::from_static(allowed));
+    response.headers_mut().insert(
+        ALLOW,
+        HeaderValue::from_str(allowed).unwrap_or(HeaderValue::from_static("")),
+    );
     response
 }

@@ -5,18 +5,25 @@
 //! quirks, deterministic seed data. Pure Rust, no pyo3 types, so `cargo test` covers it.
 //!
 //! - `server`: start/stop on a dedicated thread and runtime
-//! - `routes`: authentication, routing, parameter and body validation
+//! - `routes`: authentication, routing through the registry, body validation
+//! - `crud`: list (the query language), get, create, update, delete
+//! - `actions`: everything that is not plain CRUD
 //! - `store`: the records, shared with the host process
 //! - `envelope`: the `{"data", "errors", "debug"}` response shape
 //! - `seed`: deterministic starting data
+//! - `log`: the bounded log of requests served
 //! - `ids`: PRNG, ids and timestamps the server mints
 
+mod actions;
+mod crud;
 mod envelope;
 mod ids;
+mod log;
 mod routes;
 mod seed;
 mod server;
 mod store;
 
+pub use log::{LoggedRequest, RequestLog, LOG_CAPACITY};
 pub use server::{FakeConfig, FakeServer};
 pub use store::Store;

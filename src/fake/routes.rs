@@ -1,9 +1,12 @@
-//! HTTP face of the fake: authentication, routing, parameter and body validation.
+//! HTTP face of the fake: authentication, routing through the endpoint registry, the request
+//! log, and body validation.
 //!
-//! One fallback handler does the routing by hand instead of axum's path router, because the
-//! fake must answer like Simplicate, not like axum: authentication before everything (even
-//! unknown paths), 400 rather than 404 for an unknown endpoint, 405 with `Allow` and our own
-//! envelope for a wrong method, and ids with ':' or percent-escapes taken verbatim.
+//! One fallback handler routes by hand instead of axum's path router, because the fake must
+//! answer like Simplicate, not like axum: authentication before everything (even unknown
+//! paths), 400 rather than 404 for an unknown endpoint, 405 with `Allow` and our own envelope for
+//! a method the endpoint does not take, and ids with ':' or percent-escapes taken verbatim.
+//! What each endpoint does lives in `crud.rs` (collections and records) and `actions.rs`
+//! (everything that is not plain CRUD).
 
 use std::sync::Arc;
 
@@ -12,26 +15,24 @@ use axum::extract::{Request, State};
 use axum::response::Response;
 use axum::Router;
 use http::header::{CONTENT_LENGTH, CONTENT_TYPE};
-use http::{HeaderMap, Method, StatusCode};
-use serde_json::{json, Map, Value};
+use http::{HeaderMap, StatusCode};
+use serde_json::{Map, Value};
 
-use super::envelope::{self, Metadata};
+use super::envelope;
+use super::log::{unix_now, LoggedRequest, RequestLog};
 use super::store::Store;
+use super::{actions, crud};
+use crate::registry::{self, Method, Route};
 
 const PREFIX: &str = "/api/v2/";
-
-/// Simplicate never returns more than 100 records per page.
-pub const MAX_LIMIT: usize = 100;
 
 /// Bodies above this are refused (413) before being read: the fake lives in test processes.
 const MAX_BODY: usize = 16 * 1024 * 1024;
 
-const COLLECTION_METHODS: &str = "GET, POST";
-const ITEM_METHODS: &str = "GET, PUT, DELETE";
-
 /// What every request handler shares.
 pub struct AppState {
     pub store: Arc<Store>,
+    pub log: Arc<RequestLog>,
     pub api_key: String,
     pub api_secret: String,
 }
@@ -40,64 +41,84 @@ pub fn router(state: Arc<AppState>) -> Router {
     Router::new().fallback(handle).with_state(state)
 }
 
-/// A recognised path: `module/resource` and, for item paths, the decoded id.
-struct Route {
-    collection: String,
-    resource: String,
-    id: Option<String>,
+/// Every request passes here: answered by `respond`, then logged with the status it got.
+async fn handle(State(app): State<Arc<AppState>>, request: Request) -> Response {
+    let time = unix_now();
+    let method = request.method().as_str().to_owned();
+    let path = request.uri().path().to_owned();
+    let query = request.uri().query().unwrap_or("").to_owned();
+    let response = respond(&app, request).await;
+    app.log.record(LoggedRequest {
+        method,
+        path,
+        query,
+        status: response.status().as_u16(),
+        time,
+    });
+    response
 }
 
-async fn handle(State(app): State<Arc<AppState>>, request: Request) -> Response {
+/// One request, decoded: what the endpoint handlers get.
+pub struct Call<'a> {
+    pub store: &'a Store,
+    pub route: Route<'a>,
+    /// The decoded id of item and action routes.
+    pub id: Option<String>,
+    pub method: Method,
+    pub query: &'a str,
+    /// The JSON object body of POST and PUT requests.
+    pub body: Option<Map<String, Value>>,
+}
+
+async fn respond(app: &AppState, request: Request) -> Response {
     let (parts, body) = request.into_parts();
-    if !authorised(&app, &parts.headers) {
+    if !authorised(app, &parts.headers) {
         return envelope::error(
             StatusCode::UNAUTHORIZED,
             "Invalid or missing authentication headers",
         );
     }
     let path = parts.uri.path();
-    let method = &parts.method;
-    let Some(route) = parse_route(path) else {
-        return envelope::error(
+    let unknown = || {
+        envelope::error(
             StatusCode::BAD_REQUEST,
-            format!("Unknown endpoint: {method} {path}"),
-        );
+            format!("Unknown endpoint: {} {path}", parts.method),
+        )
     };
-    let store = &app.store;
-    match (route.id.as_deref(), method) {
-        (None, &Method::GET) => list(store, &route, parts.uri.query().unwrap_or("")),
-        (None, &Method::POST) => match read_object(&parts.headers, body).await {
-            Ok(object) => {
-                let id = store.create(&route.collection, object);
-                envelope::ok(&json!({ "id": id }))
-            }
-            Err(response) => response,
-        },
-        (None, _) => envelope::method_not_allowed(method.as_str(), path, COLLECTION_METHODS),
-        (Some(id), &Method::GET) => store
-            .with_record(&route.collection, id, envelope::ok)
-            .unwrap_or_else(|| not_found(&route, id)),
-        // The body is validated before the lookup: a malformed request is wrong whether or not
-        // the record exists.
-        (Some(id), &Method::PUT) => match read_object(&parts.headers, body).await {
-            Ok(patch) => {
-                if store.update(&route.collection, id, patch) {
-                    envelope::ok(&json!({ "id": id }))
-                } else {
-                    not_found(&route, id)
-                }
-            }
-            Err(response) => response,
-        },
-        (Some(id), &Method::DELETE) => {
-            if store.remove(&route.collection, id) {
-                envelope::ok(&Value::Null)
-            } else {
-                not_found(&route, id)
-            }
+    let Some(route) = path.strip_prefix(PREFIX).and_then(registry::route) else {
+        return unknown();
+    };
+    let allowed = route.methods();
+    let method = match Method::parse(parts.method.as_str()) {
+        Some(method) if allowed.contains(method) => method,
+        _ => {
+            return envelope::method_not_allowed(parts.method.as_str(), path, &allowed.to_string())
         }
-        (Some(_), _) => envelope::method_not_allowed(method.as_str(), path, ITEM_METHODS),
-    }
+    };
+    let id = match route.id() {
+        Some(raw) => match percent_decode(raw).filter(|id| is_id(id)) {
+            Some(id) => Some(id),
+            None => return unknown(),
+        },
+        None => None,
+    };
+    let body = if matches!(method, Method::Post | Method::Put) {
+        match read_object(&parts.headers, body).await {
+            Ok(object) => Some(object),
+            Err(response) => return response,
+        }
+    } else {
+        None
+    };
+    let call = Call {
+        store: &app.store,
+        route,
+        id,
+        method,
+        query: parts.uri.query().unwrap_or(""),
+        body,
+    };
+    actions::special(&call).unwrap_or_else(|| crud::handle(&call))
 }
 
 fn authorised(app: &AppState, headers: &HeaderMap) -> bool {
@@ -109,58 +130,7 @@ fn authorised(app: &AppState, headers: &HeaderMap) -> bool {
     matches("authentication-key", &app.api_key) && matches("authentication-secret", &app.api_secret)
 }
 
-fn not_found(route: &Route, id: &str) -> Response {
-    envelope::error(
-        StatusCode::NOT_FOUND,
-        format!("{} with id {id} not found", route.resource),
-    )
-}
-
-fn list(store: &Store, route: &Route, query: &str) -> Response {
-    let params = match ListParams::parse(query) {
-        Ok(params) => params,
-        Err(message) => return envelope::error(StatusCode::BAD_REQUEST, message),
-    };
-    store.with_records(&route.collection, |records| {
-        let start = params.offset.min(records.len());
-        let end = start.saturating_add(params.limit).min(records.len());
-        let metadata = params.metadata.map(|wanted| Metadata {
-            count: wanted.count.then_some(records.len()),
-            limit: wanted.limit.then_some(params.limit),
-            offset: wanted.offset.then_some(params.offset),
-        });
-        envelope::page(&records[start..end], metadata)
-    })
-}
-
 // ---- paths -------------------------------------------------------------------------------------
-
-/// `/api/v2/{module}/{resource}[/{id}]`, or `None` for anything else.
-fn parse_route(path: &str) -> Option<Route> {
-    let rest = path.strip_prefix(PREFIX)?;
-    let segments: Vec<&str> = rest.split('/').collect();
-    if !(2..=3).contains(&segments.len()) {
-        return None;
-    }
-    let module = percent_decode(segments[0]).filter(|s| is_name(s))?;
-    let resource = percent_decode(segments[1]).filter(|s| is_name(s))?;
-    let id = match segments.get(2) {
-        Some(raw) => Some(percent_decode(raw).filter(|s| is_id(s))?),
-        None => None,
-    };
-    Some(Route {
-        collection: format!("{module}/{resource}"),
-        resource,
-        id,
-    })
-}
-
-/// Module and resource names: Simplicate's are lowercase words.
-fn is_name(s: &str) -> bool {
-    !s.is_empty()
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
-}
 
 /// Ids are opaque ("organization:abc", UUIDs, ...); only emptiness and control characters are
 /// refused.
@@ -198,77 +168,6 @@ fn hex_value(b: u8) -> Option<u8> {
         b'A'..=b'F' => Some(b - b'A' + 10),
         _ => None,
     }
-}
-
-// ---- query -------------------------------------------------------------------------------------
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct MetadataWanted {
-    count: bool,
-    limit: bool,
-    offset: bool,
-}
-
-#[derive(Debug, PartialEq, Eq)]
-struct ListParams {
-    limit: usize,
-    offset: usize,
-    metadata: Option<MetadataWanted>,
-}
-
-impl ListParams {
-    /// `limit`, `offset` and `metadata`; other parameters (filters, sort, select) are not
-    /// evaluated yet. A repeated parameter takes its last value, as PHP does.
-    fn parse(query: &str) -> Result<ListParams, String> {
-        let mut params = ListParams {
-            limit: MAX_LIMIT,
-            offset: 0,
-            metadata: None,
-        };
-        for (key, value) in url::form_urlencoded::parse(query.as_bytes()) {
-            match key.as_ref() {
-                "limit" => params.limit = parse_count("limit", &value)?.min(MAX_LIMIT),
-                "offset" => params.offset = parse_count("offset", &value)?,
-                "metadata" => params.metadata = parse_metadata(&value)?,
-                _ => {}
-            }
-        }
-        Ok(params)
-    }
-}
-
-/// A non-negative decimal integer; huge values saturate (an offset past the end is simply an
-/// empty page, a huge limit is capped anyway).
-fn parse_count(name: &str, value: &str) -> Result<usize, String> {
-    if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(format!(
-            "Invalid value for parameter '{name}': expected a non-negative integer, got '{value}'"
-        ));
-    }
-    Ok(value.parse::<usize>().unwrap_or(usize::MAX))
-}
-
-fn parse_metadata(value: &str) -> Result<Option<MetadataWanted>, String> {
-    let mut wanted = MetadataWanted {
-        count: false,
-        limit: false,
-        offset: false,
-    };
-    for word in value.split(',').map(str::trim).filter(|w| !w.is_empty()) {
-        match word {
-            "count" => wanted.count = true,
-            "limit" => wanted.limit = true,
-            "offset" => wanted.offset = true,
-            other => {
-                return Err(format!(
-                    "Invalid value for parameter 'metadata': unknown field '{other}' \
-                     (accepted: count, limit, offset)"
-                ))
-            }
-        }
-    }
-    let any = wanted.count || wanted.limit || wanted.offset;
-    Ok(any.then_some(wanted))
 }
 
 // ---- bodies ------------------------------------------------------------------------------------
@@ -334,45 +233,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn routes() {
-        let r = parse_route("/api/v2/crm/organization").unwrap();
-        assert_eq!((r.collection.as_str(), r.id), ("crm/organization", None));
-        let r = parse_route("/api/v2/crm/organization/organization%3Aab-1").unwrap();
-        assert_eq!(r.id.as_deref(), Some("organization:ab-1"));
-        assert_eq!(r.resource, "organization");
-        for bad in [
-            "/api/v2/crm",
-            "/api/v2/crm/",
-            "/api/v2/crm/organization/",
-            "/api/v2/a/b/c/d",
-            "/api/v2/CRM/organization",
-            "/api/v2/crm/org-anization",
-            "/api/v2/crm/organization/%zz",
-            "/api/v2/crm/organization/%0a",
-            "/api/v1/crm/organization",
-            "/api/v2crm/organization",
-        ] {
-            assert!(parse_route(bad).is_none(), "{bad}");
-        }
-    }
-
-    #[test]
-    fn list_params() {
-        let p = ListParams::parse("limit=500&offset=3&metadata=count,offset").unwrap();
-        assert_eq!(p.limit, 100);
-        assert_eq!(p.offset, 3);
-        let m = p.metadata.unwrap();
-        assert!(m.count && m.offset && !m.limit);
-        assert!(ListParams::parse("limit=-1").is_err());
-        assert!(ListParams::parse("limit=").is_err());
-        assert!(ListParams::parse("offset=1.5").is_err());
-        assert!(ListParams::parse("metadata=count,total").is_err());
-        assert_eq!(ListParams::parse("metadata=").unwrap().metadata, None);
+    fn percent_decoding() {
         assert_eq!(
-            ListParams::parse("offset=99999999999999999999999")
-                .unwrap()
-                .offset,
-            usize::MAX
+            percent_decode("organization%3Aab-1").as_deref(),
+            Some("organization:ab-1")
         );
+        assert_eq!(percent_decode("a+b").as_deref(), Some("a+b"));
+        assert_eq!(percent_decode("%zz"), None);
+        assert_eq!(percent_decode("%ff"), None);
+        assert!(!is_id("a\nb"));
+        assert!(!is_id(""));
     }
 }

@@ -5,6 +5,7 @@
 //! can be started from code that has no runtime at all. The socket is bound on the caller's
 //! thread so `start` can hand back the real port, or the bind error, before returning.
 
+use std::collections::BTreeMap;
 use std::future::IntoFuture;
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener};
@@ -14,6 +15,7 @@ use std::time::Duration;
 
 use tokio::sync::oneshot;
 
+use super::log::RequestLog;
 use super::routes::{self, AppState};
 use super::store::Store;
 
@@ -30,6 +32,8 @@ pub struct FakeConfig {
     pub host: IpAddr,
     /// 0 lets the OS pick a free port.
     pub port: u16,
+    /// Records per seeded collection ("hours/hours" → 1_000_000); others keep their defaults.
+    pub sizes: BTreeMap<String, usize>,
 }
 
 impl Default for FakeConfig {
@@ -40,6 +44,7 @@ impl Default for FakeConfig {
             seed: 0,
             host: IpAddr::V4(Ipv4Addr::LOCALHOST),
             port: 0,
+            sizes: BTreeMap::new(),
         }
     }
 }
@@ -49,6 +54,7 @@ impl Default for FakeConfig {
 pub struct FakeServer {
     addr: SocketAddr,
     store: Arc<Store>,
+    log: Arc<RequestLog>,
     shutdown: Option<oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
 }
@@ -58,12 +64,18 @@ impl FakeServer {
     /// the socket is bound and the runtime is up; bind and runtime errors come back as
     /// `io::Error`.
     pub fn start(config: FakeConfig) -> io::Result<FakeServer> {
+        // Seeding first: bad sizes are the caller's mistake and should not cost a port.
+        let store = Arc::new(
+            Store::with_sizes(config.seed, config.sizes)
+                .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?,
+        );
         let listener = TcpListener::bind((config.host, config.port))?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
-        let store = Arc::new(Store::new(config.seed));
+        let log = Arc::new(RequestLog::default());
         let state = Arc::new(AppState {
             store: Arc::clone(&store),
+            log: Arc::clone(&log),
             api_key: config.api_key,
             api_secret: config.api_secret,
         });
@@ -76,6 +88,7 @@ impl FakeServer {
             Ok(Ok(())) => Ok(FakeServer {
                 addr,
                 store,
+                log,
                 shutdown: Some(shutdown_tx),
                 thread: Some(thread),
             }),
@@ -117,6 +130,11 @@ impl FakeServer {
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
+    }
+
+    /// The requests served so far (bounded; see `log.rs`).
+    pub fn log(&self) -> Arc<RequestLog> {
+        Arc::clone(&self.log)
     }
 
     /// The server's store, for inspecting or planting records from the host process.

@@ -1,17 +1,23 @@
 //! The fake's memory: records per collection, shared by the HTTP handlers and the host process.
 //!
-//! Records stay `serde_json::Value`s (the fake must hold whatever a client sends, not only the
-//! fields we model) in insertion order, with an id → position index so lookups are O(1) and a
-//! page can be serialised straight from a borrowed slice, without copying the collection.
-//! One `RwLock` over everything keeps it simple; list pages only take the read side.
+//! Each record is kept as its compact JSON bytes, not as a `serde_json::Value`: a parsed hours
+//! record costs several kilobytes of small allocations, its bytes well under one, and one million
+//! hours records must fit in 2 GiB. Bytes also make the common case fastest: an unfiltered page
+//! is the stored bytes joined with commas. Records are parsed only when a query has to look
+//! inside them (filters, sort, select) or when one is updated.
+//!
+//! Collections are `IndexMap`s (id → bytes) so insertion order, O(1) lookup by id and O(1)
+//! access by position (offset paging) come from one structure. One `RwLock` over everything
+//! keeps it simple; list pages only take the read side.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
+use indexmap::IndexMap;
 use serde_json::{Map, Value};
 
 use super::ids::{self, SplitMix64};
-use super::seed;
+use super::seed::Generator;
 
 /// Mixed into the seed for the stream that mints ids of created records, so that stream never
 /// overlaps the seed-data streams.
@@ -21,6 +27,7 @@ const ID_STREAM: u64 = 0x1d5_57a3_a11c_e5ed;
 #[derive(Debug)]
 pub struct Store {
     seed: u64,
+    sizes: BTreeMap<String, usize>,
     inner: RwLock<Inner>,
 }
 
@@ -30,71 +37,68 @@ struct Inner {
     ids: SplitMix64,
 }
 
+/// The records of one collection, in insertion order.
 #[derive(Debug, Default)]
-struct Collection {
-    records: Vec<Value>,
-    index: HashMap<String, usize>,
+pub(crate) struct Collection {
+    records: IndexMap<String, Box<[u8]>>,
 }
 
 impl Collection {
-    /// Adds `record` (which carries a string `id`), or replaces the record with that id in place.
-    fn upsert(&mut self, id: String, record: Map<String, Value>) {
-        let record = Value::Object(record);
-        match self.index.get(&id) {
-            Some(&pos) => self.records[pos] = record,
-            None => {
-                self.index.insert(id, self.records.len());
-                self.records.push(record);
-            }
-        }
+    pub(crate) fn len(&self) -> usize {
+        self.records.len()
     }
 
-    fn get_mut(&mut self, id: &str) -> Option<&mut Map<String, Value>> {
-        let pos = *self.index.get(id)?;
-        self.records.get_mut(pos)?.as_object_mut()
+    /// The JSON bytes of the record at `position`.
+    pub(crate) fn raw_at(&self, position: usize) -> Option<&[u8]> {
+        self.records.get_index(position).map(|(_, bytes)| &**bytes)
     }
 
-    fn get(&self, id: &str) -> Option<&Value> {
-        self.records.get(*self.index.get(id)?)
+    pub(crate) fn raw(&self, id: &str) -> Option<&[u8]> {
+        self.records.get(id).map(|bytes| &**bytes)
     }
 
-    /// O(n) in the records after the removed one: deletes are rare next to reads, and keeping
-    /// the Vec dense keeps offset paging a plain slice.
-    fn remove(&mut self, id: &str) -> bool {
-        let Some(pos) = self.index.remove(id) else {
-            return false;
-        };
-        self.records.remove(pos);
-        for record in &self.records[pos..] {
-            if let Some(other) = record_id(record) {
-                if let Some(p) = self.index.get_mut(other) {
-                    *p -= 1;
-                }
-            }
-        }
-        true
+    /// Every record's bytes, in order.
+    pub(crate) fn iter_raw(&self) -> impl Iterator<Item = &[u8]> {
+        self.records.values().map(|bytes| &**bytes)
+    }
+
+    fn put(&mut self, id: String, record: &Map<String, Value>) {
+        self.records.insert(id, encode(record));
     }
 }
 
-fn record_id(record: &Value) -> Option<&str> {
-    record.get("id")?.as_str()
+fn encode(record: &Map<String, Value>) -> Box<[u8]> {
+    // Serialising a map with string keys cannot fail.
+    serde_json::to_vec(record)
+        .unwrap_or_else(|_| b"{}".to_vec())
+        .into_boxed_slice()
 }
 
-/// The resource part of "module/resource": Simplicate prefixes ids with it.
-fn resource_of(collection: &str) -> &str {
-    collection.rsplit('/').next().unwrap_or(collection)
+pub(crate) fn decode(bytes: &[u8]) -> Value {
+    // Only this module writes the bytes, always from a valid JSON object.
+    serde_json::from_slice(bytes).unwrap_or(Value::Null)
+}
+
+/// What ids of `collection` start with: the registry's prefix ("projects/service" →
+/// "service"), else the resource part of an unknown "module/resource".
+fn id_prefix(collection: &str) -> &str {
+    crate::registry::find_path(collection)
+        .map(|r| r.id_prefix)
+        .unwrap_or_else(|| collection.rsplit('/').next().unwrap_or(collection))
+}
+
+fn record_id_of_map(record: &Map<String, Value>) -> Option<&str> {
+    record
+        .get("id")
+        .and_then(Value::as_str)
+        .filter(|id| !id.is_empty())
 }
 
 impl Inner {
-    fn seeded(seed: u64) -> Self {
+    fn seeded(seed: u64, generator: &Generator) -> Self {
         let mut collections = HashMap::new();
-        for (name, records) in seed::generate(seed) {
-            let mut coll = Collection::default();
-            for record in records {
-                let id = record_id_of_map(&record).unwrap_or_default().to_owned();
-                coll.upsert(id, record);
-            }
-            collections.insert(name.to_owned(), coll);
+        for (name, count) in generator.collections() {
+            collections.insert(name.to_owned(), generate(generator, name, count));
         }
         Inner {
             collections,
@@ -108,10 +112,10 @@ impl Inner {
             Some(id) => id.to_owned(),
             None => {
                 let coll = self.collections.get(collection);
-                let mut id = ids::new_record_id(resource_of(collection), &mut self.ids);
+                let mut id = ids::new_record_id(id_prefix(collection), &mut self.ids);
                 // 128 random bits never collide in practice; the loop makes it a guarantee.
-                while coll.is_some_and(|c| c.index.contains_key(&id)) {
-                    id = ids::new_record_id(resource_of(collection), &mut self.ids);
+                while coll.is_some_and(|c| c.records.contains_key(&id)) {
+                    id = ids::new_record_id(id_prefix(collection), &mut self.ids);
                 }
                 // Rebuilt so `id` leads the record, as in Simplicate's responses.
                 let mut with_id = Map::with_capacity(record.len() + 3);
@@ -129,25 +133,78 @@ impl Inner {
         self.collections
             .entry(collection.to_owned())
             .or_default()
-            .upsert(id.clone(), record);
+            .put(id.clone(), &record);
         id
     }
 }
 
-fn record_id_of_map(record: &Map<String, Value>) -> Option<&str> {
-    record
-        .get("id")
-        .and_then(Value::as_str)
-        .filter(|id| !id.is_empty())
+/// Generates and encodes `count` records, split over the machine's cores: a million-record
+/// collection is seeded in seconds rather than tens of seconds.
+fn generate(generator: &Generator, name: &str, count: usize) -> Collection {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(count.div_ceil(10_000).max(1));
+    let chunk = count.div_ceil(workers.max(1)).max(1);
+    let encode_range = |start: usize, end: usize| -> Vec<(String, Box<[u8]>)> {
+        (start..end)
+            .map(|index| {
+                let record = generator.record(name, index);
+                let id = record
+                    .get("id")
+                    .and_then(Value::as_str)
+                    .map_or_else(|| generator.id(name, index), str::to_owned);
+                let bytes = serde_json::to_vec(&record)
+                    .unwrap_or_else(|_| b"{}".to_vec())
+                    .into_boxed_slice();
+                (id, bytes)
+            })
+            .collect()
+    };
+    let parts: Vec<Vec<(String, Box<[u8]>)>> = if workers <= 1 {
+        vec![encode_range(0, count)]
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..workers)
+                .map(|w| {
+                    let (start, end) = ((w * chunk).min(count), ((w + 1) * chunk).min(count));
+                    scope.spawn(move || encode_range(start, end))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_default())
+                .collect()
+        })
+    };
+    let mut records = IndexMap::with_capacity(count);
+    for (id, bytes) in parts.into_iter().flatten() {
+        records.insert(id, bytes);
+    }
+    Collection { records }
 }
 
 impl Store {
-    /// A store filled with the seed data of `seed`.
+    /// A store filled with the seed data of `seed`, at the default sizes.
     pub fn new(seed: u64) -> Store {
-        Store {
+        Store::with_sizes(seed, BTreeMap::new()).unwrap_or_else(|_| Store {
             seed,
-            inner: RwLock::new(Inner::seeded(seed)),
-        }
+            sizes: BTreeMap::new(),
+            inner: RwLock::new(Inner {
+                collections: HashMap::new(),
+                ids: SplitMix64::new(seed ^ ID_STREAM),
+            }),
+        })
+    }
+
+    /// A store seeded with `sizes` records per collection (`"hours/hours"` → 1_000_000); the
+    /// others keep their default sizes. Err names a collection the generator does not know.
+    pub fn with_sizes(seed: u64, sizes: BTreeMap<String, usize>) -> Result<Store, String> {
+        let generator = Generator::new(seed, &sizes)?;
+        Ok(Store {
+            seed,
+            inner: RwLock::new(Inner::seeded(seed, &generator)),
+            sizes,
+        })
     }
 
     pub fn seed(&self) -> u64 {
@@ -155,8 +212,7 @@ impl Store {
     }
 
     // A panic while holding the lock cannot leave a half-written record behind (every write is
-    // a single Vec/HashMap operation), so poisoning is ignored rather than spread to every
-    // later request.
+    // a single map operation), so poisoning is ignored rather than spread to every later request.
     fn read(&self) -> RwLockReadGuard<'_, Inner> {
         self.inner.read().unwrap_or_else(PoisonError::into_inner)
     }
@@ -177,12 +233,12 @@ impl Store {
         self.read()
             .collections
             .get(collection)
-            .map(|c| c.records.clone())
+            .map(|c| c.iter_raw().map(decode).collect())
             .unwrap_or_default()
     }
 
     pub fn get(&self, collection: &str, id: &str) -> Option<Value> {
-        self.read().collections.get(collection)?.get(id).cloned()
+        self.read().collections.get(collection)?.raw(id).map(decode)
     }
 
     /// Number of records in `collection`.
@@ -190,34 +246,44 @@ impl Store {
         self.read()
             .collections
             .get(collection)
-            .map_or(0, |c| c.records.len())
+            .map_or(0, Collection::len)
     }
 
     /// Back to the seeded state, including the stream of minted ids.
     pub fn reset(&self) {
-        let fresh = Inner::seeded(self.seed);
+        let fresh = match Generator::new(self.seed, &self.sizes) {
+            Ok(generator) => Inner::seeded(self.seed, &generator),
+            // The sizes were accepted at construction, so this cannot happen; an empty store
+            // is still a valid state.
+            Err(_) => Inner {
+                collections: HashMap::new(),
+                ids: SplitMix64::new(self.seed ^ ID_STREAM),
+            },
+        };
         *self.write() = fresh;
     }
 
-    /// Runs `f` over the records of `collection` under the read lock, so a page can be
-    /// serialised from a borrowed slice.
-    pub(crate) fn with_records<R>(&self, collection: &str, f: impl FnOnce(&[Value]) -> R) -> R {
-        let inner = self.read();
-        let records = inner
-            .collections
-            .get(collection)
-            .map_or(&[][..], |c| c.records.as_slice());
-        f(records)
-    }
-
-    pub(crate) fn with_record<R>(
+    /// Runs `f` over `collection` (empty if unknown) under the read lock, so a page can be
+    /// written from borrowed bytes.
+    pub(crate) fn with_collection<R>(
         &self,
         collection: &str,
-        id: &str,
-        f: impl FnOnce(&Value) -> R,
-    ) -> Option<R> {
+        f: impl FnOnce(&Collection) -> R,
+    ) -> R {
         let inner = self.read();
-        inner.collections.get(collection)?.get(id).map(f)
+        match inner.collections.get(collection) {
+            Some(c) => f(c),
+            None => f(&Collection::default()),
+        }
+    }
+
+    /// The JSON bytes of one record (copied out, so no lock is held while answering).
+    pub(crate) fn get_raw(&self, collection: &str, id: &str) -> Option<Vec<u8>> {
+        self.read()
+            .collections
+            .get(collection)?
+            .raw(id)
+            .map(<[u8]>::to_vec)
     }
 
     /// POST semantics: the server owns `id`, `created_at` and `updated_at`.
@@ -236,11 +302,13 @@ impl Store {
     pub(crate) fn update(&self, collection: &str, id: &str, patch: Map<String, Value>) -> bool {
         let now = ids::now_timestamp();
         let mut inner = self.write();
-        let Some(record) = inner
-            .collections
-            .get_mut(collection)
-            .and_then(|c| c.get_mut(id))
-        else {
+        let Some(coll) = inner.collections.get_mut(collection) else {
+            return false;
+        };
+        let Some(bytes) = coll.records.get_mut(id) else {
+            return false;
+        };
+        let Value::Object(mut record) = decode(bytes) else {
             return false;
         };
         for (key, value) in patch {
@@ -249,15 +317,17 @@ impl Store {
             }
         }
         record.insert("updated_at".to_owned(), Value::String(now));
+        *bytes = encode(&record);
         true
     }
 
-    /// `false` when there is no such record.
+    /// `false` when there is no such record. Keeps the order of the others (O(n), like the
+    /// real thing's deletes: rare next to reads).
     pub(crate) fn remove(&self, collection: &str, id: &str) -> bool {
         self.write()
             .collections
             .get_mut(collection)
-            .is_some_and(|c| c.remove(id))
+            .is_some_and(|c| c.records.shift_remove(id).is_some())
     }
 }
 
@@ -274,7 +344,7 @@ mod tests {
     }
 
     #[test]
-    fn remove_keeps_index_consistent() {
+    fn remove_keeps_order_and_lookup_consistent() {
         let store = Store::new(0);
         let ids: Vec<String> = (0..5)
             .map(|i| store.insert("a/b", obj(json!({"n": i}))))
@@ -284,6 +354,8 @@ mod tests {
         for (i, id) in ids.iter().enumerate().filter(|(i, _)| *i != 1) {
             assert_eq!(store.get("a/b", id).unwrap()["n"], json!(i));
         }
+        let order: Vec<Value> = store.list("a/b").iter().map(|r| r["n"].clone()).collect();
+        assert_eq!(order, vec![json!(0), json!(2), json!(3), json!(4)]);
         assert_eq!(store.count("a/b"), 4);
     }
 
@@ -306,5 +378,49 @@ mod tests {
         let rec = store.get("crm/thing", &id).unwrap();
         let keys: Vec<&String> = rec.as_object().unwrap().keys().collect();
         assert_eq!(keys.first().map(|k| k.as_str()), Some("id"));
+    }
+
+    #[test]
+    fn update_merges_top_level_and_bumps_updated_at() {
+        let store = Store::new(0);
+        let id = store.insert(
+            "a/b",
+            obj(json!({"name": "x", "nested": {"a": 1, "b": 2}, "created_at": "2020-01-01 00:00:00", "updated_at": "2020-01-01 00:00:00"})),
+        );
+        assert!(store.update(
+            "a/b",
+            &id,
+            obj(json!({"nested": {"a": 9}, "id": "evil", "created_at": "x"}))
+        ));
+        let rec = store.get("a/b", &id).unwrap();
+        assert_eq!(rec["name"], json!("x"));
+        assert_eq!(rec["nested"], json!({"a": 9}));
+        assert_eq!(rec["id"], json!(id));
+        assert_eq!(rec["created_at"], json!("2020-01-01 00:00:00"));
+        assert_ne!(rec["updated_at"], json!("2020-01-01 00:00:00"));
+        assert!(!store.update("a/b", "b:missing", Map::new()));
+    }
+
+    #[test]
+    fn seeded_collections_are_stored_as_generated() {
+        let store = Store::new(3);
+        let orgs = store.list("crm/organization");
+        assert!(!orgs.is_empty());
+        let generator = Generator::new(3, &BTreeMap::new()).unwrap();
+        assert_eq!(orgs[0], generator.record("crm/organization", 0));
+        assert_eq!(
+            store.get("crm/organization", &generator.id("crm/organization", 1)),
+            Some(generator.record("crm/organization", 1))
+        );
+    }
+
+    #[test]
+    fn sizes_override_defaults_and_unknown_collections_are_refused() {
+        let sizes = BTreeMap::from([("crm/person".to_owned(), 7)]);
+        let store = Store::with_sizes(0, sizes).unwrap();
+        assert_eq!(store.count("crm/person"), 7);
+        let bad = BTreeMap::from([("crm/nonsense".to_owned(), 1)]);
+        let err = Store::with_sizes(0, bad).unwrap_err();
+        assert!(err.contains("crm/nonsense"), "{err}");
     }
 }

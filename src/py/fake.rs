@@ -1,9 +1,11 @@
 //! `_core.FakeServer`: the fake Simplicate (src/fake/) started from Python, on loopback.
 
+use std::collections::BTreeMap;
 use std::sync::Mutex;
 
-use pyo3::exceptions::{PyOSError, PyRuntimeError, PyTypeError};
+use pyo3::exceptions::{PyOSError, PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
 
 use crate::fake::{FakeConfig, FakeServer};
 use crate::py::decode::parse_json;
@@ -30,12 +32,13 @@ impl PyFakeServer {
 #[pymethods]
 impl PyFakeServer {
     #[new]
-    #[pyo3(signature = (*, api_key, api_secret, seed=0, host="127.0.0.1", port=0))]
+    #[pyo3(signature = (*, api_key, api_secret, seed=0, records=None, host="127.0.0.1", port=0))]
     fn new(
         py: Python<'_>,
         api_key: String,
         api_secret: String,
         seed: u64,
+        records: Option<BTreeMap<String, usize>>,
         host: &str,
         port: u16,
     ) -> PyResult<Self> {
@@ -48,10 +51,15 @@ impl PyFakeServer {
             seed,
             host,
             port,
+            sizes: records.unwrap_or_default(),
         };
-        let server = py
-            .detach(|| FakeServer::start(config))
-            .map_err(|e| PyOSError::new_err(format!("cannot start the fake server: {e}")))?;
+        let server = py.detach(|| FakeServer::start(config)).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::InvalidInput {
+                PyValueError::new_err(format!("records: {e}"))
+            } else {
+                PyOSError::new_err(format!("cannot start the fake server: {e}"))
+            }
+        })?;
         Ok(PyFakeServer {
             server: Mutex::new(Some(server)),
         })
@@ -85,6 +93,30 @@ impl PyFakeServer {
             return Err(PyTypeError::new_err("record must be a dict"));
         };
         self.with(|s| Ok(s.store().insert(collection, map)))
+    }
+
+    /// The requests served so far, oldest first: dicts with method, path, query, status, time.
+    fn requests<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let entries = self.with(|s| Ok(s.log().snapshot()))?;
+        let out = PyList::empty(py);
+        for entry in entries {
+            let item = PyDict::new(py);
+            item.set_item("method", entry.method)?;
+            item.set_item("path", entry.path)?;
+            item.set_item("query", entry.query)?;
+            item.set_item("status", entry.status)?;
+            item.set_item("time", entry.time)?;
+            out.append(item)?;
+        }
+        Ok(out)
+    }
+
+    /// Forget the requests logged so far.
+    fn clear_requests(&self) -> PyResult<()> {
+        self.with(|s| {
+            s.log().clear();
+            Ok(())
+        })
     }
 
     /// Back to the seeded data.

@@ -1,0 +1,50 @@
+"""pytest plugin (registered through the ``pytest11`` entry point): fixtures wired to the fake.
+
+- ``simplicate_fake``: a running :class:`FakeSimplicate` with fresh seeded data for each test.
+  One server is shared by the session and reset before every test, so suites stay fast; mark a
+  test ``@pytest.mark.simplicate(seed=..., records={...})`` to get a dedicated server instead.
+- ``simplicate_client``: a :class:`simplicate.Client` wired to ``simplicate_fake``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+import pytest
+
+from ._fake import FakeSimplicate
+
+if TYPE_CHECKING:
+    from .._client import Client
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "simplicate(seed=0, records=None, **options): options of the simplicate_fake fixture",
+    )
+
+
+@pytest.fixture(scope="session")
+def _simplicate_shared_fake() -> Iterator[FakeSimplicate]:
+    with FakeSimplicate() as fake:
+        yield fake
+
+
+@pytest.fixture
+def simplicate_fake(request: pytest.FixtureRequest) -> Iterator[FakeSimplicate]:
+    marker = request.node.get_closest_marker("simplicate")
+    if marker is not None:
+        with FakeSimplicate(*marker.args, **marker.kwargs) as fake:
+            yield fake
+        return
+    shared: FakeSimplicate = request.getfixturevalue("_simplicate_shared_fake")
+    shared.reset()
+    yield shared
+
+
+@pytest.fixture
+def simplicate_client(simplicate_fake: FakeSimplicate) -> Iterator[Client]:
+    with simplicate_fake.client() as client:
+        yield client

@@ -1,0 +1,123 @@
+//! The plain endpoints: list a collection (the whole query language), and get, create, update
+//! and delete records. Which of these a path offers is the registry's business, checked before
+//! any of this runs.
+
+use axum::response::Response;
+use http::StatusCode;
+use serde_json::{Map, Value};
+
+use super::envelope::{self, Metadata};
+use super::routes::Call;
+use super::store::{self, Store};
+use crate::query::{MetadataKey, Query};
+use crate::registry::{Method, Route};
+
+pub fn handle(call: &Call) -> Response {
+    let resource = call.route.resource();
+    let collection = resource.path();
+    match (call.route, call.method, call.id.as_deref()) {
+        (Route::Collection(_), Method::Get, _) => list(call.store, &collection, call.query),
+        (Route::Collection(_), Method::Post, _) => {
+            let id = call.store.create(&collection, body(call));
+            envelope::ok(&id_data(&id))
+        }
+        // `document GPU`: a PUT on the collection names its record in the body.
+        (Route::Collection(_), Method::Put, _) => {
+            let body = body(call);
+            match body.get("id").and_then(Value::as_str).map(str::to_owned) {
+                Some(id) => update(call.store, &collection, resource.name, &id, body),
+                None => envelope::error(
+                    StatusCode::BAD_REQUEST,
+                    "The request body must name the record to update in \"id\"",
+                ),
+            }
+        }
+        (Route::Item(..), Method::Get, Some(id)) => match call.store.get_raw(&collection, id) {
+            Some(bytes) => envelope::ok_raw(&bytes),
+            None => not_found(resource.name, id),
+        },
+        (Route::Item(..), Method::Put, Some(id)) => {
+            update(call.store, &collection, resource.name, id, body(call))
+        }
+        (Route::Item(..), Method::Delete, Some(id)) => {
+            if call.store.remove(&collection, id) {
+                envelope::ok(&Value::Null)
+            } else {
+                not_found(resource.name, id)
+            }
+        }
+        _ => envelope::error(
+            StatusCode::NOT_IMPLEMENTED,
+            format!(
+                "The fake does not implement {} on {collection}",
+                call.method
+            ),
+        ),
+    }
+}
+
+fn body(call: &Call) -> Map<String, Value> {
+    call.body.clone().unwrap_or_default()
+}
+
+pub fn id_data(id: &str) -> Value {
+    let mut data = Map::new();
+    data.insert("id".to_owned(), Value::String(id.to_owned()));
+    Value::Object(data)
+}
+
+pub fn not_found(resource: &str, id: &str) -> Response {
+    envelope::error(
+        StatusCode::NOT_FOUND,
+        format!("{resource} with id {id} not found"),
+    )
+}
+
+fn update(
+    store: &Store,
+    collection: &str,
+    name: &str,
+    id: &str,
+    patch: Map<String, Value>,
+) -> Response {
+    if store.update(collection, id, patch) {
+        envelope::ok(&id_data(id))
+    } else {
+        not_found(name, id)
+    }
+}
+
+/// A list answer: the query language evaluated over the stored records. A plain page (no
+/// filter, sort or select) is served from the stored bytes; otherwise records are parsed one at
+/// a time and only the page's own records are kept.
+pub fn list(store: &Store, collection: &str, query: &str) -> Response {
+    let query = match Query::from_query_string(query) {
+        Ok(query) => query,
+        Err(e) => return envelope::error(StatusCode::BAD_REQUEST, e.to_string()),
+    };
+    let compiled = query.compile();
+    let (offset, limit) = compiled.page();
+    store.with_collection(collection, |records| {
+        let metadata = |count: usize| {
+            (!query.metadata.is_empty()).then(|| Metadata {
+                count: query.wants(MetadataKey::Count).then_some(count),
+                limit: query.wants(MetadataKey::Limit).then_some(limit),
+                offset: query.wants(MetadataKey::Offset).then_some(offset),
+            })
+        };
+        if compiled.is_plain() {
+            let start = offset.min(records.len());
+            let end = start.saturating_add(limit).min(records.len());
+            let page = (start..end).filter_map(|i| records.raw_at(i));
+            return envelope::page_raw(page, metadata(records.len()));
+        }
+        let located = compiled.locate_page(records.iter_raw().map(store::decode).enumerate());
+        let page: Vec<Value> = located
+            .positions
+            .iter()
+            .filter_map(|&p| records.raw_at(p))
+            .map(|bytes| compiled.project(&store::decode(bytes)).into_owned())
+            .collect();
+        envelope::page(&page, metadata(located.count))
+    })
+}

@@ -1,0 +1,105 @@
+//! Invoices: lines whose totals add up, an organization that is the invoiced project's
+//! organization, and `status` as an object `{id, name}` (the real API's shape, not the spec's
+//! string enum).
+
+use serde_json::Value;
+
+use super::crm::{org_core, org_simple, pick_client};
+use super::lookups::{self as l, INVOICE_STATUS_WEIGHTS, PAID, VAT_CLASSES, VAT_CLASS_WEIGHTS};
+use super::projects::{my_profile, project_core, project_simple};
+use super::rng;
+use super::words::SERVICE_NAMES;
+use super::{Generator, C};
+
+pub fn invoice(g: &Generator, i: usize) -> Value {
+    let mut r = g.rng(C::Invoice, i);
+    let project = if r.chance(80) {
+        g.pick(C::Project, &mut r)
+    } else {
+        None
+    };
+    let project_core = project.map(|p| project_core(g, p));
+    let org = match &project_core {
+        Some(p) => p.org,
+        None => pick_client(g, &mut r),
+    };
+    let status = g.pick_weighted(C::InvoiceStatus, &mut r, INVOICE_STATUS_WEIGHTS);
+    let term = g.pick_weighted(C::PaymentTerm, &mut r, l::PAYMENT_TERM_WEIGHTS);
+    let (profile, profile_id) = my_profile(g, g.wrap(C::MyOrganizationProfile, 0));
+    let (created, updated) = rng::created_updated(&mut r);
+    let day = created / 86_400;
+    let date = rng::date(day);
+
+    let mut lines = Vec::new();
+    let (mut excl, mut vat) = (0u64, 0u64);
+    for _ in 0..r.range(1, 3) {
+        let vat_class = g.pick_weighted(C::VatClass, &mut r, VAT_CLASS_WEIGHTS);
+        let pct = vat_class.map_or(0, |k| VAT_CLASSES[k].3);
+        // amount in hundredths (hours or pieces), price in cents
+        let amount = if r.chance(60) {
+            r.range(4, 160) * 25
+        } else {
+            100
+        };
+        let price = if amount == 100 {
+            r.range(10, 400) * 2_500
+        } else {
+            r.range(17, 23) * 500
+        };
+        let line_total = amount * price / 100;
+        let line_vat = line_total * pct / 100;
+        excl += line_total;
+        vat += line_vat;
+        let mut id = String::from("invoiceline:");
+        rng::push_hex(&mut id, r.next_u64(), 16);
+        lines.push(object! {
+            "id": id,
+            "description": rng::pick_str(&mut r, SERVICE_NAMES),
+            "date": date.clone(),
+            "amount": rng::money(amount),
+            "price": rng::money(price),
+            "total_vat": rng::money(line_vat),
+            "vat_class": vat_class.map_or(Value::Null, |k| l::copy(g, C::VatClass, k)),
+            "created_at": rng::timestamp(created),
+            "updated_at": rng::timestamp(created),
+        });
+    }
+    let incl = excl + vat;
+    let outstanding = if status == Some(PAID) { 0 } else { incl };
+    let subject = match &project_core {
+        Some(p) => p.name.clone(),
+        None => org.map_or_else(
+            || "Diensten".to_owned(),
+            |o| format!("Diensten {}", org_core(g, o).base),
+        ),
+    };
+    let mut number = String::with_capacity(9);
+    number.push_str(&date[..4]);
+    rng::push_padded(&mut number, i as u64 + 1, 4);
+    object! {
+        "id": g.id_of(C::Invoice, i),
+        "invoice_number": number,
+        "status": status.map_or(Value::Null, |k| l::invoice_status(g, k)),
+        "date": date,
+        "subject": subject,
+        "reference": if r.chance(30) { format!("PO-{}", r.range(10_000, 99_999)) } else { String::new() },
+        "comments": "",
+        "organization": org_simple(g, org),
+        "organization_id": g.ref_id(C::Organization, org),
+        "my_organization_profile": profile,
+        "my_organization_profile_id": profile_id,
+        "project": project_simple(g, project, project_core.as_ref(), true),
+        "project_id": g.ref_id(C::Project, project),
+        "payment_term": term.map_or(Value::Null, |k| l::copy(g, C::PaymentTerm, k)),
+        "invoice_lines": lines,
+        "total_excluding_vat": rng::money(excl),
+        "total_vat": rng::money(vat),
+        "total_including_vat": rng::money(incl),
+        "total_outstanding": rng::money(outstanding),
+        "sending_method": if r.chance(85) { "email" } else { "post" },
+        "composition_type": "lines",
+        "simplicate_url": format!("https://acme.simplicate.nl/v1/invoicing/invoice/view?id={}", i + 1),
+        "created_at": rng::timestamp(created),
+        "updated_at": rng::timestamp(updated),
+    }
+}
