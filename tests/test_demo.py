@@ -35,3 +35,13 @@ def test_readme_carries_the_two_newcomer_commands() -> None:
         if line.startswith("pip install -e '.[test]'") or line.startswith("pip install '.[test]'")
     )
     assert test_line.strip() in ci
+
+
+def test_readme_fake_examples_run() -> None:
+    """The README's examples that need no real account are executed, so they cannot rot."""
+    readme = (ROOT / "README.md").read_text()
+    blocks = [b.split("```", 1)[0] for b in readme.split("```python\n")[1:]]
+    runnable = [b for b in blocks if "FakeSimplicate" in b]
+    assert runnable, "the README lost its fake-server example"
+    for block in runnable:
+        exec(compile(block, "README.md", "exec"), {})

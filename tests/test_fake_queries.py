@@ -1,0 +1,1020 @@
+"""The fake's query language, driven with plain urllib (never our client).
+
+Each documented use case of the API documentation (Filtering, Filtering on Nested Values,
+Advanced Filtering, Custom Fields, Return Limit and Pagination, Sorting Results, Metadata, and
+"Tracking Creates and Updates") is sent with the documentation's own query string against
+records planted for it, and the test asserts exactly which records come back, in which order.
+The choices the documentation leaves open (see ``src/query/mod.rs``) are pinned separately, then
+errors, then a few realism checks on the seeded data.
+
+Query strings are written as the documentation writes them; :func:`get` only percent-encodes
+what a URL cannot carry (spaces, quotes, ...), keeping ``[]=&,*`` readable, plus ``%`` (so
+``My%20Company`` stays as written) and ``+`` (form encoding's space, as in the tracking use case).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any, NamedTuple
+
+import pytest
+
+from simplicate.testing import DEFAULT_API_KEY, DEFAULT_API_SECRET, FakeSimplicate
+
+AUTH = {"Authentication-Key": DEFAULT_API_KEY, "Authentication-Secret": DEFAULT_API_SECRET}
+
+# Kept as written: the docs' own punctuation, existing escapes, and '+' (a space).
+READABLE = "[]=&,*%+:"
+
+ORG = "crm/organization"
+PROJECT = "projects/project"
+SERVICE = "projects/service"
+
+TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
+HEX_ID = re.compile(r"^[a-z_]+:(?:[0-9a-f]{16}|[0-9a-f]{32})$")
+UUID_V7 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+
+
+# ---- plumbing --------------------------------------------------------------------------------
+
+
+class Reply(NamedTuple):
+    status: int
+    body: Any
+    headers: dict[str, str]
+
+
+def request(
+    fake: FakeSimplicate,
+    method: str,
+    path: str,
+    query: str = "",
+    body: object = None,
+    *,
+    encode: bool = True,
+) -> Reply:
+    """One HTTP request with both auth headers; every response is closed."""
+    if query and encode:
+        query = urllib.parse.quote(query, safe=READABLE)
+    url = f"{fake.url}/{path}" + (f"?{query}" if query else "")
+    data = None if body is None else json.dumps(body).encode()
+    headers = {**AUTH, "Content-Type": "application/json"}
+    req = urllib.request.Request(url, data=data, method=method, headers=headers)
+    try:
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            return Reply(
+                resp.status,
+                json.loads(resp.read()),
+                {k.lower(): v for k, v in resp.headers.items()},
+            )
+    except urllib.error.HTTPError as err:
+        with err:
+            return Reply(
+                err.code, json.loads(err.read()), {k.lower(): v for k, v in err.headers.items()}
+            )
+
+
+def get(fake: FakeSimplicate, path: str, query: str = "", *, encode: bool = True):
+    """GET ``path?query`` → (status, parsed JSON)."""
+    reply = request(fake, "GET", path, query, encode=encode)
+    return reply.status, reply.body
+
+
+def ok(fake: FakeSimplicate, path: str, query: str = "", *, encode: bool = True) -> dict:
+    status, body = get(fake, path, query, encode=encode)
+    assert status == 200, body
+    assert body["errors"] is None
+    return body
+
+
+def ids(fake: FakeSimplicate, path: str, query: str = "") -> list[str]:
+    return [record["id"] for record in ok(fake, path, query)["data"]]
+
+
+def plant(fake: FakeSimplicate, path: str, *records: dict) -> list[str]:
+    return [fake.add(path, record) for record in records]
+
+
+def named(fake: FakeSimplicate, *names: object, path: str = ORG) -> dict[object, str]:
+    """Plants one organization per name (``...`` = no name key at all); name → id."""
+    out = {}
+    for name in names:
+        out[name] = fake.add(path, {} if name is ... else {"name": name})
+    return out
+
+
+def custom_fields(**values: object) -> list[dict]:
+    """Custom fields as Simplicate lists them; ``...`` = the field exists but has no value."""
+    fields = []
+    for position, (name, value) in enumerate(values.items()):
+        field: dict[str, Any] = {
+            "id": f"customfield:{position:016x}",
+            "name": name,
+            "label": name.replace("_", " ").capitalize(),
+            "render_type": "textbox",
+            "position": position,
+            "options": [],
+        }
+        if value is not ...:
+            field["value"] = value
+        fields.append(field)
+    return fields
+
+
+def stamp(created: str, updated: str | None = None) -> dict[str, str]:
+    return {"created_at": created, "updated_at": updated or created}
+
+
+@pytest.fixture
+def empty() -> Iterator[FakeSimplicate]:
+    """A fake whose organizations, projects and project services start empty."""
+    sizes = {ORG: 0, PROJECT: 0, SERVICE: 0}
+    with FakeSimplicate(seed=3, records=sizes) as fake:
+        yield fake
+
+
+@pytest.fixture(scope="module")
+def seeded() -> Iterator[FakeSimplicate]:
+    """seed=1 at default sizes; read-only tests share it."""
+    with FakeSimplicate(seed=1) as fake:
+        yield fake
+
+
+def test_plumbing_empty_collection_and_auth(empty: FakeSimplicate) -> None:
+    assert ok(empty, ORG) == {"data": [], "errors": None, "debug": None}
+    oid = empty.add(ORG, {"name": "Only"})
+    assert ids(empty, ORG) == [oid]
+    req = urllib.request.Request(f"{empty.url}/{ORG}", headers={})
+    with pytest.raises(urllib.error.HTTPError) as info:
+        urllib.request.urlopen(req, timeout=10).close()
+    with info.value as err:
+        assert err.code == 401
+
+
+# ---- Filtering: select -------------------------------------------------------------------------
+
+RELATION_TYPE = {"id": "relationtype:00000000000000a1", "label": "Klant", "color": "#27ae60"}
+PAYMENT_TERM = {
+    "id": "paymentterm:00000000000000b2",
+    "name": "14 dagen",
+    "days": 14,
+    "method": "banktransfer",
+}
+
+
+def full_org(name: str, **overrides: object) -> dict:
+    record: dict[str, Any] = {
+        "name": name,
+        "email": f"info@{name.lower()}.nl",
+        "relation_type": RELATION_TYPE,
+        "debtor": {"payment_term": PAYMENT_TERM, "provision_method": "email", "cc": []},
+        "custom_fields": custom_fields(external_link="https://example.nl"),
+        **stamp("2024-05-01 09:00:00"),
+    }
+    record.update(overrides)
+    return record
+
+
+def test_select_id_relation_type_and_name(empty: FakeSimplicate) -> None:
+    a, b, c = plant(
+        empty,
+        ORG,
+        full_org("Acme"),
+        full_org("Nully", relation_type=None),
+        {"name": "Bare", "email": "bare@x.nl"},
+    )
+    data = ok(empty, ORG, "select=id,relation_type.,name")["data"]
+    assert data == [
+        {"id": a, "name": "Acme", "relation_type": RELATION_TYPE},
+        {"id": b, "name": "Nully", "relation_type": None},
+        {"id": c, "name": "Bare"},
+    ]
+    # The record's own field order, not the order of `select`.
+    assert [list(r) for r in data] == [
+        ["id", "name", "relation_type"],
+        ["id", "name", "relation_type"],
+        ["id", "name"],
+    ]
+    # `relation_type.label` keeps only that child.
+    data = ok(empty, ORG, "select=relation_type.label")["data"]
+    assert data[0] == {"id": a, "relation_type": {"label": "Klant"}}
+
+
+def test_select_nested_payment_term_of_debtor(empty: FakeSimplicate) -> None:
+    a, b = plant(empty, ORG, full_org("Acme"), full_org("NoDebtor", debtor=None))
+    data = ok(empty, ORG, "select=id,debtor.payment_term.,name")["data"]
+    assert data == [
+        {"id": a, "name": "Acme", "debtor": {"payment_term": PAYMENT_TERM}},
+        {"id": b, "name": "NoDebtor", "debtor": None},
+    ]
+    assert list(data[0]) == ["id", "name", "debtor"]
+    assert list(data[0]["debtor"]["payment_term"]) == ["id", "name", "days", "method"]
+
+
+def test_select_always_returns_id(empty: FakeSimplicate) -> None:
+    (a,) = plant(empty, ORG, full_org("Acme"))
+    assert ok(empty, ORG, "select=name")["data"] == [{"id": a, "name": "Acme"}]
+
+
+# ---- Filtering: q --------------------------------------------------------------------------------
+
+
+def test_contains_bob(empty: FakeSimplicate) -> None:
+    o = named(empty, "Bob", "Alice", "Big Bob Inc", "Robert", "Bo b", None, ..., "", "Bobcat")
+    assert ids(empty, ORG, "q[name]=*Bob*") == [o["Bob"], o["Big Bob Inc"], o["Bobcat"]]
+
+
+def test_contains_bob_fully_percent_encoded(empty: FakeSimplicate) -> None:
+    o = named(empty, "Bob", "Alice", "Big Bob Inc")
+    encoded = urllib.parse.urlencode(
+        {"q[name]": "*Bob*", "limit": "10"}, quote_via=urllib.parse.quote
+    )
+    assert encoded == "q%5Bname%5D=%2ABob%2A&limit=10"
+    body = ok(empty, ORG, encoded, encode=False)
+    assert [r["id"] for r in body["data"]] == [o["Bob"], o["Big Bob Inc"]]
+    # Every other documented shape survives full encoding too (brackets, commas, spaces).
+    everything_encoded = urllib.parse.urlencode(
+        [
+            ("q[name][]", "Alice"),
+            ("q[or][name][]", "Big Bob Inc"),
+            ("q[or][created_at][lt]", "2000-01-01 00:00:00"),
+            ("select", "id,name"),
+            ("sort", "-name"),
+        ],
+        quote_via=urllib.parse.quote,
+        safe="",
+    )
+    assert "[" not in everything_encoded and "," not in everything_encoded
+    body = ok(empty, ORG, everything_encoded, encode=False)
+    assert body["data"] == [
+        {"id": o["Big Bob Inc"], "name": "Big Bob Inc"},
+        {"id": o["Alice"], "name": "Alice"},
+    ]
+
+
+def test_prefix_wildcard(empty: FakeSimplicate) -> None:
+    o = named(empty, "Donald", "Don", "McDon", "Dan")
+    assert ids(empty, ORG, "q[name]=Don*") == [o["Donald"], o["Don"]]
+
+
+def test_alice_or_charlie(empty: FakeSimplicate) -> None:
+    o = named(empty, "Alice", "Bob", "Charlie", "Alice Cooper", "Charlie's", "Dave")
+    assert ids(empty, ORG, "q[name][]=Alice&q[name][]=Charlie") == [o["Alice"], o["Charlie"]]
+
+
+def test_name_alice_and_email_gmail(empty: FakeSimplicate) -> None:
+    yes, *_ = plant(
+        empty,
+        ORG,
+        {"name": "Alice", "email": "alice@gmail.com"},
+        {"name": "Alice", "email": "alice@hotmail.com"},
+        {"name": "Bob", "email": "bob@gmail.com"},
+        {"name": "Alice", "email": "alice@gmail.com.au"},
+        {"name": "Alice", "email": None},
+    )
+    assert ids(empty, ORG, "q[name]=Alice&q[email]=*gmail.com") == [yes]
+
+
+def plant_alice_or_gmail(fake: FakeSimplicate) -> dict[str, str]:
+    people = [
+        ("G10", "g10@gmail.com"),
+        ("Bob", "bob@yahoo.com"),
+        ("Alice", "alice@hotmail.com"),
+        ("G03", "g3@gmail.com"),
+        ("Zed", "zed@gmail.com.au"),
+        *((f"G{n:02}", f"g{n}@gmail.com") for n in (1, 2, 4, 5, 6, 7, 8, 9, 11)),
+    ]
+    return {name: fake.add(ORG, {"name": name, "email": email}) for name, email in people}
+
+
+def test_alice_or_gmail_sorted_by_name(empty: FakeSimplicate) -> None:
+    o = plant_alice_or_gmail(empty)
+    got = ids(empty, ORG, "q[name]=Alice&q[or][email]=*gmail.com&limit=10&sort=name")
+    expected = ["Alice", *(f"G{n:02}" for n in range(1, 10))]
+    assert got == [o[name] for name in expected]
+
+
+def test_alice_or_gmail_sorted_by_name_descending(empty: FakeSimplicate) -> None:
+    o = plant_alice_or_gmail(empty)
+    got = ids(empty, ORG, "q[name]=Alice&q[or][email]=*gmail.com&limit=10&sort=-name")
+    expected = [f"G{n:02}" for n in range(11, 1, -1)]
+    assert got == [o[name] for name in expected]
+    # All 12 matches: 11 gmail addresses, plus Alice (the AND group).
+    body = ok(empty, ORG, "q[name]=Alice&q[or][email]=*gmail.com&metadata=count")
+    assert body["metadata"] == {"count": 12}
+
+
+def test_null_and_not_null(empty: FakeSimplicate) -> None:
+    o = named(empty, "Bob", None, "", ..., "null", "NULL")
+    assert ids(empty, ORG, "q[name]=null") == [o[None], o[...]]
+    assert ids(empty, ORG, "q[name]=*") == [o["Bob"], o[""], o["null"], o["NULL"]]
+
+
+def test_star_matches_objects_and_arrays(empty: FakeSimplicate) -> None:
+    a, b, c, d, e = plant(
+        empty,
+        ORG,
+        {"teams": {"id": "team:0000000000000001"}},
+        {"teams": None},
+        {},
+        {"teams": []},
+        {"teams": [{"id": "team:0000000000000002"}]},
+    )
+    # An object or a non-empty array is "not null"; an empty array finds nothing: null.
+    assert ids(empty, ORG, "q[teams]=*") == [a, e]
+    assert ids(empty, ORG, "q[teams]=null") == [b, c, d]
+
+
+# ---- Filtering on nested values --------------------------------------------------------------
+
+
+def project(name: str, org: str | None, mine: str | None = "My Company", **extra: object) -> dict:
+    return {
+        "name": name,
+        "organization": None
+        if org is None
+        else {"id": "organization:0000000000000001", "name": org},
+        "my_organization_profile": {
+            "id": "myorganizationprofile:0000000000000123",
+            "organization": {"id": "organization:0000000000000456", "name": mine},
+        },
+        **extra,
+    }
+
+
+def test_nested_organization_name(empty: FakeSimplicate) -> None:
+    a, _, c, _, _ = plant(
+        empty,
+        PROJECT,
+        project("One", "Google"),
+        project("Two", "Google Cloud"),
+        project("Three", "Google"),
+        project("Four", None),
+        {"name": "Five"},
+    )
+    assert ids(empty, PROJECT, "q[organization.name]=Google") == [a, c]
+    assert ids(empty, PROJECT, "q[organization.name]=null") == ids(empty, PROJECT)[3:]
+
+
+def test_nested_my_organization_profile(empty: FakeSimplicate) -> None:
+    a, _, _, d = plant(
+        empty,
+        PROJECT,
+        project("One", "Google", "My Company"),
+        project("Two", "Google", "My Company B.V."),
+        project("Three", "Google", "MyCompany"),
+        project("Four", "Google", "My Company"),
+    )
+    query = "q[my_organization_profile.organization.name]=My%20Company"
+    assert ids(empty, PROJECT, query) == [a, d]
+    # '+' is a space in a query string, as in the tracking use case.
+    assert ids(empty, PROJECT, query.replace("%20", "+")) == [a, d]
+
+
+# ---- Advanced filtering ----------------------------------------------------------------------
+
+
+def test_updated_since_newest_first(empty: FakeSimplicate) -> None:
+    updated = [
+        "2025-01-03 23:59:59",  # too old
+        "2025-01-04 00:00:00",  # exactly on the bound: included
+        "2024-06-01 12:00:00",  # too old
+        *(f"2025-01-{day:02} 08:30:00" for day in range(5, 16)),  # 11 more
+    ]
+    order = list(range(len(updated)))
+    random.Random(4).shuffle(order)
+    by_index = {
+        i: empty.add(ORG, {"name": f"O{i}", **stamp("2024-01-01 00:00:00", updated[i])})
+        for i in order
+    }
+    got = ids(empty, ORG, "q[updated_at][ge]=2025-01-04 00:00:00&limit=10&sort=-updated_at")
+    newest_first = sorted(range(3, len(updated)), key=lambda i: updated[i], reverse=True)
+    assert got == [by_index[i] for i in newest_first[:10]]
+    body = ok(
+        empty, ORG, "q[updated_at][ge]=2025-01-04 00:00:00&limit=10&sort=-updated_at&offset=10"
+    )
+    assert [r["id"] for r in body["data"]] == [by_index[i] for i in newest_first[10:]] + [
+        by_index[1]
+    ]
+
+
+def test_created_between(empty: FakeSimplicate) -> None:
+    created = {
+        "before": "2024-12-27 23:59:59",
+        "first": "2024-12-28 00:00:00",
+        "new-year": "2025-01-01 00:00:01",
+        "last": "2025-01-04 23:59:59",
+        "after": "2025-01-05 00:00:00",
+        "mid": "2024-12-30 14:15:16",
+    }
+    o = {key: empty.add(ORG, {"name": key, **stamp(value)}) for key, value in created.items()}
+    query = (
+        "q[created_at][ge]=2024-12-28 00:00:00&q[created_at][le]=2025-01-04 23:59:59"
+        "&limit=10&sort=-created_at"
+    )
+    assert ids(empty, ORG, query) == [o["last"], o["new-year"], o["mid"], o["first"]]
+
+
+def test_services_in_invoice_methods_by_budget_descending(empty: FakeSimplicate) -> None:
+    services = {
+        "fixed-9.5": ("FixedFee", "9.5"),
+        "hours-1000": ("Hours", "1000.00"),
+        "subscription-10": ("Subscription", "10"),
+        "fixed-100": ("FixedFee", "100.00"),
+        "subscription-2.25": ("Subscription", "2.25"),
+        "none-50": (None, "50.00"),
+    }
+    o = {
+        key: empty.add(SERVICE, {"name": key, "invoice_method": method, "budget": budget})
+        for key, (method, budget) in services.items()
+    }
+    got = ids(empty, SERVICE, "q[invoice_method][in]=FixedFee,Subscription&sort=-budget")
+    # Numerically: as text it would be 9.5, 2.25, 100.00, 10.
+    expected = ["fixed-100", "subscription-10", "fixed-9.5", "subscription-2.25"]
+    assert got == [o[key] for key in expected]
+
+
+def test_services_path_as_written_in_the_docs_is_not_an_endpoint(empty: FakeSimplicate) -> None:
+    # The docs write "/projects/services"; the endpoint is projects/service.
+    status, body = get(empty, "projects/services", "q[invoice_method][in]=FixedFee,Subscription")
+    assert status == 400 and body["data"] is None and body["errors"]
+
+
+# ---- Custom fields ---------------------------------------------------------------------------
+
+
+def test_custom_field_external_link(empty: FakeSimplicate) -> None:
+    a, _, _, _, _, f = plant(
+        empty,
+        PROJECT,
+        {
+            "name": "docs",
+            "custom_fields": custom_fields(external_link="https://docs.google.com/d/1"),
+        },
+        {
+            "name": "drive",
+            "custom_fields": custom_fields(external_link="https://drive.google.com/x"),
+        },
+        {"name": "other", "custom_fields": custom_fields(notes="see docs.google.com/d/2")},
+        {"name": "nothing", "custom_fields": []},
+        {"name": "no key"},
+        {
+            "name": "second",
+            "custom_fields": custom_fields(
+                part_of_country="North", external_link="HTTPS://DOCS.GOOGLE.COM/d/3"
+            ),
+        },
+    )
+    assert ids(empty, PROJECT, "q[custom_fields.external_link]=*docs.google.com*") == [a, f]
+
+
+def test_custom_field_part_of_country_not_set(empty: FakeSimplicate) -> None:
+    o = {
+        "north": empty.add(PROJECT, {"custom_fields": custom_fields(part_of_country="North")}),
+        "no value": empty.add(PROJECT, {"custom_fields": custom_fields(part_of_country=...)}),
+        "null": empty.add(PROJECT, {"custom_fields": custom_fields(part_of_country=None)}),
+        "empty text": empty.add(PROJECT, {"custom_fields": custom_fields(part_of_country="")}),
+        "other field": empty.add(PROJECT, {"custom_fields": custom_fields(external_link="x")}),
+        "no fields": empty.add(PROJECT, {"custom_fields": []}),
+        "no key": empty.add(PROJECT, {"name": "plain"}),
+    }
+    got = ids(empty, PROJECT, "q[custom_fields.part_of_country][nin]=*")
+    # "" is a value (only null and missing are "not set").
+    unset = ["no value", "null", "other field", "no fields", "no key"]
+    assert got == [o[key] for key in unset]
+    assert ids(empty, PROJECT, "q[custom_fields.part_of_country]=*") == [
+        o["north"],
+        o["empty text"],
+    ]
+
+
+def test_custom_field_dropdown_option_label(empty: FakeSimplicate) -> None:
+    field = custom_fields(part_of_country="option:2")[0]
+    field["options"] = [
+        {"value": "option:1", "label": "East"},
+        {"value": "option:2", "label": "North"},
+    ]
+    a, _ = plant(
+        empty,
+        PROJECT,
+        {"custom_fields": [field]},
+        {"custom_fields": custom_fields(part_of_country="East")},
+    )
+    assert ids(empty, PROJECT, "q[custom_fields.part_of_country]=North") == [a]
+    assert ids(empty, PROJECT, "q[custom_fields.part_of_country]=option:2") == [a]
+
+
+def test_custom_field_unset_created_since_with_select_and_sort(empty: FakeSimplicate) -> None:
+    def pm(n: int) -> dict:
+        return {
+            "id": f"employee:{n:032x}",
+            "employee_id": f"employee:{n:032x}",
+            "person_id": f"person:{n:032x}",
+            "name": f"Manager {n}",
+        }
+
+    def proj(name: str, country: object, created: str, updated: str, manager: object) -> dict:
+        return {
+            "name": name,
+            "project_manager": manager,
+            "custom_fields": custom_fields(part_of_country=country),
+            "note": "not selected",
+            **stamp(created, updated),
+        }
+
+    o = {
+        "a": empty.add(
+            PROJECT, proj("A", ..., "2025-01-20 10:00:00", "2025-03-01 00:00:00", pm(1))
+        ),
+        "b": empty.add(
+            PROJECT, proj("B", ..., "2025-01-15 23:59:59", "2025-04-01 00:00:00", pm(2))
+        ),
+        "c": empty.add(
+            PROJECT, proj("C", "North", "2025-02-01 00:00:00", "2025-05-01 00:00:00", pm(3))
+        ),
+        "d": empty.add(
+            PROJECT, proj("D", None, "2025-01-16 00:00:00", "2025-02-01 00:00:00", pm(4))
+        ),
+        "e": empty.add(PROJECT, proj("E", ..., "2025-06-01 00:00:00", "2025-06-02 00:00:00", None)),
+    }
+    query = (
+        "q[custom_fields.part_of_country][nin]=*&q[created_at][ge]=2025-01-16 00:00:00"
+        "&select=id,name,project_manager.employee_id,project_manager.name&sort=-updated_at"
+    )
+    data = ok(empty, PROJECT, query)["data"]
+    assert data == [
+        {"id": o["e"], "name": "E", "project_manager": None},
+        {
+            "id": o["a"],
+            "name": "A",
+            "project_manager": {"employee_id": f"employee:{1:032x}", "name": "Manager 1"},
+        },
+        {
+            "id": o["d"],
+            "name": "D",
+            "project_manager": {"employee_id": f"employee:{4:032x}", "name": "Manager 4"},
+        },
+    ]
+    assert [list(r) for r in data] == [["id", "name", "project_manager"]] * 3
+
+
+# ---- Return limit and pagination -------------------------------------------------------------
+
+
+def test_bob_page_from_offset_11_by_name_descending(empty: FakeSimplicate) -> None:
+    numbers = list(range(1, 26))
+    random.Random(11).shuffle(numbers)
+    o = {n: empty.add(ORG, {"name": f"Bob {n:02}"}) for n in numbers}
+    named(empty, "Alice", "Robert", "Charlie")
+    got = ids(empty, ORG, "q[name]=*Bob*&offset=11&limit=10&sort=-name")
+    assert got == [o[n] for n in range(14, 4, -1)]
+    body = ok(empty, ORG, "q[name]=*Bob*&offset=21&limit=10&sort=-name&metadata=count,offset")
+    assert [r["id"] for r in body["data"]] == [o[n] for n in (4, 3, 2, 1)]
+    assert body["metadata"] == {"count": 25, "offset": 21}
+
+
+def test_limit_defaults_to_100_and_is_capped_at_100(empty: FakeSimplicate) -> None:
+    planted = [empty.add(ORG, {"name": f"Org {n:03}"}) for n in range(150)]
+    assert ids(empty, ORG) == planted[:100]
+    assert ids(empty, ORG, "limit=150") == planted[:100]
+    assert ids(empty, ORG, "limit=100&offset=100") == planted[100:]
+    assert ids(empty, ORG, "limit=50&offset=20") == planted[20:70]
+    assert ids(empty, ORG, "offset=149") == planted[149:]
+    assert ids(empty, ORG, "offset=150") == []
+    # The same pages through the filtering path (a sort makes the query non-plain).
+    assert ids(empty, ORG, "sort=name&limit=150") == planted[:100]
+    assert ids(empty, ORG, "q[name]=Org*&offset=120") == planted[120:]
+
+
+# ---- Sorting -------------------------------------------------------------------------------------
+
+
+def test_sort_ascending_and_descending(empty: FakeSimplicate) -> None:
+    o = named(empty, "Charlie", None, "alice", "", "Bob", ...)
+    # Null/missing first ascending, then "", then text case-folded ("alice" < "Bob").
+    assert ids(empty, ORG, "sort=name") == [
+        o[k] for k in (None, ..., "", "alice", "Bob", "Charlie")
+    ]
+    # Descending: nulls last; ties keep store order.
+    assert ids(empty, ORG, "sort=-name") == [
+        o[k] for k in ("Charlie", "Bob", "alice", "", None, ...)
+    ]
+
+
+def test_sort_by_several_keys(empty: FakeSimplicate) -> None:
+    a, b, c, d = plant(
+        empty,
+        ORG,
+        {"name": "B", **stamp("2025-01-01 00:00:00", "2025-01-01 00:00:00")},
+        {"name": "A", **stamp("2025-01-01 00:00:00", "2025-01-02 00:00:00")},
+        {"name": "B", **stamp("2025-01-01 00:00:00", "2025-01-03 00:00:00")},
+        {"name": "A", **stamp("2025-01-01 00:00:00", "2025-01-01 00:00:00")},
+    )
+    assert ids(empty, ORG, "sort=name,-updated_at") == [b, d, c, a]
+    assert ids(empty, ORG, "sort=-name,updated_at") == [a, c, d, b]
+
+
+# ---- Metadata ------------------------------------------------------------------------------------
+
+
+def test_metadata_count_and_limit(empty: FakeSimplicate) -> None:
+    matching = ["My Company", "Tommy", "Amy", "Myra", "Jimmy", "Emmy", "Sammy", "Dummy", "Ummy"]
+    matching += ["Mylo", "Tammy", "Remy's", "MY CAPS"]  # 13 in all
+    planted = {name: empty.add(ORG, {"name": name}) for name in matching}
+    named(empty, "Alice", "Bob", "M y", "Mr. Y", None)
+    body = ok(empty, ORG, "q[name]=*my*&limit=10&metadata=count,limit")
+    assert body["metadata"] == {"count": 13, "limit": 10}
+    assert [r["id"] for r in body["data"]] == [planted[n] for n in matching[:10]]
+    body = ok(empty, ORG, "q[name]=*my*&limit=10&offset=10&metadata=count,limit,offset")
+    assert body["metadata"] == {"count": 13, "limit": 10, "offset": 10}
+    assert [r["id"] for r in body["data"]] == [planted[n] for n in matching[10:]]
+    assert "metadata" not in ok(empty, ORG, "q[name]=*my*&limit=10")
+    # Without a filter, count is the whole collection.
+    assert ok(empty, ORG, "limit=1&metadata=count")["metadata"] == {"count": 18}
+
+
+# ---- Tracking creates and updates ----------------------------------------------------------------
+
+
+def test_tracking_creates_and_updates(empty: FakeSimplicate) -> None:
+    old = [
+        empty.add(ORG, {"name": f"Old {n}", **stamp(f"2024-03-0{n} 10:00:00")}) for n in range(1, 5)
+    ]
+    since = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime())
+    created = request(empty, "POST", ORG, body={"name": "Brand new", "email": "new@x.nl"})
+    assert created.status == 200
+    new_id = created.body["data"]["id"]
+    updated = request(empty, "PUT", f"{ORG}/{old[2]}", body={"email": "changed@x.nl"})
+    assert updated.status == 200 and updated.body["data"]["id"] == old[2]
+
+    # As the use case writes it: '+' for the space.
+    query = f"q[updated_at][ge]={since.replace(' ', '+')}&sort=-updated_at"
+    data = ok(empty, ORG, query)["data"]
+    # The update is never older than the create; on a tie, store order (the old record first).
+    assert [r["id"] for r in data] == [old[2], new_id]
+    assert data[0]["email"] == "changed@x.nl"
+    assert data[0]["created_at"] == "2024-03-03 10:00:00"
+    assert data[0]["updated_at"] >= since and data[1]["created_at"] >= since
+    assert TIMESTAMP.match(data[0]["updated_at"]) and TIMESTAMP.match(data[1]["created_at"])
+    # And nothing else changed since then.
+    assert ids(empty, ORG, f"q[updated_at][lt]={since}") == [old[0], old[1], old[3]]
+
+
+# ---- Choices the documentation leaves open (src/query/mod.rs) ----------------------------------
+
+
+def test_matching_is_case_insensitive(empty: FakeSimplicate) -> None:
+    o = named(empty, "Alice", "ALICE", "Alicia", "bobby", "Jim-Bob", "Ålice")
+    assert ids(empty, ORG, "q[name]=alice") == [o["Alice"], o["ALICE"]]
+    assert ids(empty, ORG, "q[name]=*BOB*") == [o["bobby"], o["Jim-Bob"]]
+    assert ids(empty, ORG, "q[name][]=ALICIA&q[name][]=jim-bob") == [o["Alicia"], o["Jim-Bob"]]
+    assert ids(empty, ORG, "q[name][in]=alicia,JIM-BOB") == [o["Alicia"], o["Jim-Bob"]]
+    # Case folds, accents do not.
+    assert ids(empty, ORG, "q[name]=ålice") == [o["Ålice"]]
+
+
+def test_wildcard_only_star_is_special(empty: FakeSimplicate) -> None:
+    o = named(empty, "100% fun", "100 fun", "a_b", "axb", "what?", "whatx")
+    assert ids(empty, ORG, "q[name]=*" + urllib.parse.quote("%") + "*") == [o["100% fun"]]
+    assert ids(empty, ORG, "q[name]=a_b") == [o["a_b"]]
+    assert ids(empty, ORG, "q[name]=what?") == [o["what?"]]
+
+
+def test_date_without_time_means_midnight(empty: FakeSimplicate) -> None:
+    o = {
+        t: empty.add(ORG, {"name": t, **stamp(t)})
+        for t in ("2025-01-03 23:59:59", "2025-01-04 00:00:00", "2025-01-04 10:00:00")
+    }
+    before, midnight, morning = o.values()
+    assert ids(empty, ORG, "q[created_at][ge]=2025-01-04") == [midnight, morning]
+    assert ids(empty, ORG, "q[created_at][le]=2025-01-04") == [before, midnight]
+    assert ids(empty, ORG, "q[created_at][gt]=2025-01-04") == [morning]
+    assert ids(empty, ORG, "q[created_at][lt]=2025-01-04") == [before]
+    # A 'T' for the space, and minutes without seconds.
+    assert ids(empty, ORG, "q[created_at][ge]=2025-01-04T10:00") == [morning]
+
+
+def test_numbers_as_strings_compare_numerically(empty: FakeSimplicate) -> None:
+    o = {
+        b: empty.add(SERVICE, {"name": b, "budget": b})
+        for b in ("9.5", "10", "100.00", "2.25", "10.00")
+    }
+    assert ids(empty, SERVICE, "q[budget][ge]=10") == [o["10"], o["100.00"], o["10.00"]]
+    assert ids(empty, SERVICE, "q[budget][lt]=10") == [o["9.5"], o["2.25"]]
+    assert ids(empty, SERVICE, "q[budget][gt]=9.75&q[budget][le]=10") == [o["10"], o["10.00"]]
+    # Equality of number-like strings is textual, as in a MySQL string column.
+    assert ids(empty, SERVICE, "q[budget]=10") == [o["10"]]
+    assert ids(empty, SERVICE, "sort=budget") == [
+        o[b] for b in ("2.25", "9.5", "10", "10.00", "100.00")
+    ]
+
+
+def test_json_numbers_and_booleans(empty: FakeSimplicate) -> None:
+    def org(days: object, active: object) -> dict:
+        return {"debtor": {"payment_term": {"days": days}}, "is_active": active}
+
+    a, b, c, d, e = plant(
+        empty, ORG, org(14, True), org(14.0, False), org(30, True), org("14", None), org("014", 1)
+    )
+    assert ids(empty, ORG, "q[debtor.payment_term.days]=14") == [a, b, d]
+    assert ids(empty, ORG, "q[debtor.payment_term.days][gt]=9") == [a, b, c, d, e]
+    assert ids(empty, ORG, "q[debtor.payment_term.days][gt]=14") == [c]
+    assert ids(empty, ORG, "q[is_active]=1") == [a, c, e]
+    assert ids(empty, ORG, "q[is_active]=0") == [b]
+    assert ids(empty, ORG, "q[is_active]=true") == []
+
+
+def test_null_versus_missing(empty: FakeSimplicate) -> None:
+    o = {
+        "null": empty.add(ORG, {"name": "n", "email": None}),
+        "missing": empty.add(ORG, {"name": "m"}),
+        "empty": empty.add(ORG, {"name": "e", "email": ""}),
+        "value": empty.add(ORG, {"name": "v", "email": "v@x.nl"}),
+    }
+    assert ids(empty, ORG, "q[email]=null") == [o["null"], o["missing"]]
+    assert ids(empty, ORG, "q[email]=*") == [o["empty"], o["value"]]
+    assert ids(empty, ORG, "q[email]=") == [o["empty"]]
+    # Null or missing never satisfies a comparison or a pattern.
+    assert ids(empty, ORG, "q[email][ge]=a") == [o["value"]]
+    assert ids(empty, ORG, "q[email]=*x*") == [o["value"]]
+    # A path through a missing parent reads as null too.
+    assert ids(empty, ORG, "q[nowhere.deeper]=null") == list(o.values())
+
+
+def test_in_and_nin_with_null_values(empty: FakeSimplicate) -> None:
+    o = {
+        "a": empty.add(ORG, {"email": "a@x.nl"}),
+        "b": empty.add(ORG, {"email": "b@x.nl"}),
+        "c": empty.add(ORG, {"email": "c@x.nl"}),
+        "null": empty.add(ORG, {"email": None}),
+        "missing": empty.add(ORG, {}),
+    }
+
+    def got(query: str) -> list[str]:
+        found = ids(empty, ORG, query)
+        return [key for key, oid in o.items() if oid in found]
+
+    assert got("q[email][in]=a@x.nl,b@x.nl") == ["a", "b"]
+    # A null value is not a@x.nl or b@x.nl: `nin` keeps it (unlike MySQL's NOT IN).
+    assert got("q[email][nin]=a@x.nl,b@x.nl") == ["c", "null", "missing"]
+    assert got("q[email][nin]=a@x.nl,b@x.nl&q[email]=*") == ["c"]
+    assert got("q[email][in]=null,c@x.nl") == ["c", "null", "missing"]
+    assert got("q[email][nin]=null") == ["a", "b", "c"]
+    assert got("q[email][in]=*") == ["a", "b", "c"]
+    assert got("q[email][nin]=*") == ["null", "missing"]
+    # Items are trimmed, empty items dropped, matched case-insensitively, wildcards allowed.
+    assert got("q[email][in]= A@X.NL , ,b@*") == ["a", "b"]
+    assert got("q[email][in]=") == []
+    assert got("q[email][nin]=") == ["a", "b", "c", "null", "missing"]
+
+
+def test_and_of_q_or_of_q_or(empty: FakeSimplicate) -> None:
+    o = {
+        "alice-gmail": empty.add(ORG, {"name": "Alice", "email": "a@gmail.com", "phone": "1"}),
+        "alice": empty.add(ORG, {"name": "Alice", "email": "a@x.nl", "phone": "2"}),
+        "bob-gmail": empty.add(ORG, {"name": "Bob", "email": "b@gmail.com", "phone": "3"}),
+        "carol": empty.add(ORG, {"name": "Carol", "email": "c@x.nl", "phone": "1"}),
+    }
+
+    def got(query: str) -> list[str]:
+        found = ids(empty, ORG, query)
+        return [key for key, oid in o.items() if oid in found]
+
+    # Only OR conditions: any of them.
+    assert got("q[or][name]=Carol&q[or][email]=*gmail.com") == ["alice-gmail", "bob-gmail", "carol"]
+    # All AND conditions, or any OR condition.
+    assert got("q[name]=Alice&q[phone]=2&q[or][name]=Carol") == ["alice", "carol"]
+    assert got("q[name]=Alice&q[phone]=9&q[or][name]=Carol") == ["carol"]
+    # The same field twice in the AND group: both must hold.
+    assert got("q[email]=*gmail*&q[email]=a*") == ["alice-gmail"]
+    # OR group lists accumulate too.
+    assert got("q[or][name][]=Bob&q[or][name][]=Carol") == ["bob-gmail", "carol"]
+
+
+def test_paths_through_arrays(empty: FakeSimplicate) -> None:
+    def contacts(*names: str) -> list[dict]:
+        return [{"id": f"contactperson:{i:016x}", "name": n} for i, n in enumerate(names)]
+
+    a, b, c, d = plant(
+        empty,
+        ORG,
+        {"name": "A", "linked_persons_contacts": contacts("Zed", "Amy")},
+        {"name": "B", "linked_persons_contacts": contacts("Bob")},
+        {"name": "C", "linked_persons_contacts": []},
+        {"name": "D", "linked_persons_contacts": [[{"name": "Deep"}], {"name": "Flat"}]},
+    )
+    # Any element; nested arrays flatten; an empty array reads as null.
+    assert ids(empty, ORG, "q[linked_persons_contacts.name]=Amy") == [a]
+    assert ids(empty, ORG, "q[linked_persons_contacts.name]=Deep") == [d]
+    assert ids(empty, ORG, "q[linked_persons_contacts.name]=null") == [c]
+    # nin: no element is in the list.
+    assert ids(empty, ORG, "q[linked_persons_contacts.name][nin]=Zed,Flat") == [b, c]
+    # A path reaching several values sorts by the first (A by "Zed", not "Amy").
+    assert ids(empty, ORG, "sort=linked_persons_contacts.name") == [c, b, d, a]
+
+
+def test_select_through_arrays_and_custom_fields(empty: FakeSimplicate) -> None:
+    fields = custom_fields(external_link="https://docs.google.com/x", part_of_country="North")
+    contacts = [
+        {"id": "contactperson:0000000000000001", "name": "Zed", "work_email": "z@x.nl"},
+        {"id": "contactperson:0000000000000002", "name": "Amy", "work_email": "a@x.nl"},
+    ]
+    a, b = plant(
+        empty,
+        ORG,
+        {"name": "A", "custom_fields": fields, "linked_persons_contacts": contacts},
+        {"name": "B", "linked_persons_contacts": []},
+    )
+    data = ok(empty, ORG, "select=custom_fields.external_link,linked_persons_contacts.name")["data"]
+    assert data == [
+        {
+            "id": a,
+            "custom_fields": [fields[0]],  # the custom field named external_link, whole
+            "linked_persons_contacts": [{"name": "Zed"}, {"name": "Amy"}],
+        },
+        {"id": b, "linked_persons_contacts": []},
+    ]
+
+
+def test_sort_order_across_kinds(empty: FakeSimplicate) -> None:
+    values: list[object] = ["abc", None, "10", 5, "", "2025-01-01", "9"]
+    values += ["2024-12-31 23:00:00", "Abd", {"x": 1}, [], 7.5, "-3"]
+    planted = [empty.add(ORG, {"v": v}) for v in values]
+
+    def order(query: str) -> list[object]:
+        by_id = dict(zip(planted, values, strict=True))
+        return [by_id[i] for i in ids(empty, ORG, query)]
+
+    # null/missing (objects and arrays count as null), "", numbers, date-times, text.
+    nulls: list[object] = [None, {"x": 1}, []]
+    rest: list[object] = ["", "-3", 5, 7.5, "9", "10", "2024-12-31 23:00:00", "2025-01-01"]
+    rest += ["abc", "Abd"]
+    assert order("sort=v") == nulls + rest
+    # Descending reverses the kinds; ties (the nulls) keep store order.
+    assert order("sort=-v") == rest[::-1] + nulls
+
+
+def test_parameter_handling(empty: FakeSimplicate) -> None:
+    planted = [
+        empty.add(ORG, {"name": "A", "phone": "+31 6 1234"}),
+        empty.add(ORG, {"name": "B", "phone": "031 6"}),
+        empty.add(ORG, {"name": "C"}),
+    ]
+    # Repeated select/sort/limit/offset/metadata: the last one wins.
+    assert ids(empty, ORG, "limit=5&limit=1") == planted[:1]
+    assert ids(empty, ORG, "sort=name&sort=-name") == planted[::-1]
+    # Unknown parameters are ignored.
+    assert ids(empty, ORG, "foo=bar&limit=2") == planted[:2]
+    # Huge numbers saturate.
+    assert ids(empty, ORG, "limit=99999999999999999999999") == planted
+    assert ids(empty, ORG, "offset=99999999999999999999999") == []
+    # Empty metadata items are ignored; an empty list asks for nothing.
+    assert ok(empty, ORG, "metadata=count,,limit")["metadata"] == {"count": 3, "limit": 100}
+    assert "metadata" not in ok(empty, ORG, "metadata=")
+    # '+' is a space, '%2B' a plus.
+    assert ids(empty, ORG, "q[phone]=%2B31*") == planted[:1]
+    assert ids(empty, ORG, "q[phone]=*+6*") == planted[:2]
+    assert ids(empty, ORG, "q[phone]=+31*") == []
+
+
+# ---- Errors --------------------------------------------------------------------------------------
+
+
+def assert_error(reply: Reply, status: int, *mentions: str) -> None:
+    assert reply.status == status, reply
+    assert reply.headers.get("content-type", "").startswith("application/json")
+    assert reply.body["data"] is None and reply.body["debug"] is None
+    errors = reply.body["errors"]
+    assert isinstance(errors, list) and errors and all(isinstance(e, str) for e in errors)
+    for mention in mentions:
+        assert any(mention in e for e in errors), (mention, errors)
+
+
+def test_unknown_operator_is_400_naming_the_parameter(empty: FakeSimplicate) -> None:
+    assert_error(request(empty, "GET", ORG, "q[name][foo]=x"), 400, "q[name][foo]")
+    assert_error(request(empty, "GET", ORG, "q[name][GE]=x"), 400, "q[name][GE]")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "limit=abc",
+        "limit=-1",
+        "limit=1.5",
+        "limit=",
+        "offset=x",
+        "offset=-1",
+        "metadata=count,total",
+        "metadata=COUNT",
+        "q=x",
+        "q[]=x",
+        "q[or]=x",
+        "q[a][b][c]=x",
+        "q[or][or][x]=1",
+        "q[a..b]=1",
+        "q[name][IN]=a",
+        "sort=-",
+        "select=.",
+        "q[" + ".".join(["a"] * 33) + "]=1",
+    ],
+)
+def test_bad_parameters_are_400(empty: FakeSimplicate, query: str) -> None:
+    assert_error(request(empty, "GET", ORG, query), 400, query.split("=")[0])
+
+
+def test_unknown_endpoint_is_400_with_the_envelope(empty: FakeSimplicate) -> None:
+    assert_error(request(empty, "GET", "crm/nosuchthing"), 400, "crm/nosuchthing")
+    assert_error(request(empty, "GET", "nosuchmodule/organization", "limit=1"), 400)
+
+
+def test_method_not_allowed_is_405(empty: FakeSimplicate) -> None:
+    reply = request(empty, "DELETE", ORG)
+    assert_error(reply, 405, "DELETE")
+    allowed = set(re.split(r"[,\s]+", reply.headers["allow"].strip()))
+    assert allowed == {"GET", "POST"}
+    reply = request(empty, "POST", "crm/relationtype", body={"label": "x"})
+    assert_error(reply, 405, "POST")
+    assert set(re.split(r"[,\s]+", reply.headers["allow"].strip())) == {"GET"}
+
+
+# ---- Seeded data realism (seed=1 defaults) -----------------------------------------------------
+
+
+def everything(fake: FakeSimplicate, path: str) -> list[dict]:
+    records: list[dict] = []
+    total = None
+    while True:
+        body = ok(fake, path, f"limit=100&offset={len(records)}&metadata=count")
+        total = body["metadata"]["count"] if total is None else total
+        assert body["metadata"]["count"] == total
+        records.extend(body["data"])
+        if len(body["data"]) < 100:
+            break
+    assert len(records) == total
+    assert len({r["id"] for r in records}) == total
+    return records
+
+
+def walk(value: object, key: str = "") -> Iterator[tuple[str, object]]:
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield k, v
+            yield from walk(v, k)
+    elif isinstance(value, list):
+        for item in value:
+            yield from walk(item, key)
+
+
+def test_every_project_organization_exists(seeded: FakeSimplicate) -> None:
+    orgs = {r["id"]: r for r in everything(seeded, ORG)}
+    projects = everything(seeded, PROJECT)
+    assert len(orgs) > 100 and projects
+    for p in projects:
+        org = p["organization"]
+        assert org["id"] in orgs, p["id"]
+        assert org["name"] == orgs[org["id"]]["name"]
+    # The nested filter agrees with a lookup by hand.
+    some = projects[0]["organization"]
+    expected = [p["id"] for p in projects if p["organization"]["id"] == some["id"]]
+    assert ids(seeded, PROJECT, f"q[organization.id]={some['id']}") == expected
+
+
+def test_other_references_resolve(seeded: FakeSimplicate) -> None:
+    employees = {r["id"] for r in everything(seeded, "hrm/employee")}
+    profiles = {r["id"] for r in everything(seeded, "crm/myorganizationprofile")}
+    projects = everything(seeded, PROJECT)
+    project_ids = {p["id"] for p in projects}
+    for p in projects:
+        assert p["project_manager"]["employee_id"] in employees, p["id"]
+        assert {e["id"] for e in p["employees"]} <= employees, p["id"]
+        assert p["my_organization_profile"]["id"] in profiles, p["id"]
+    for service in everything(seeded, SERVICE):
+        assert service["project_id"] in project_ids, service["id"]
+
+
+@pytest.mark.parametrize(
+    ("path", "prefix"), [(ORG, "organization"), (PROJECT, "project"), (SERVICE, "service")]
+)
+def test_ids_and_timestamps_look_real(seeded: FakeSimplicate, path: str, prefix: str) -> None:
+    records = everything(seeded, path)
+    assert records
+    for record in records:
+        rid = record["id"]
+        ok_id = HEX_ID.match(rid) and rid.startswith(prefix + ":")
+        assert ok_id or (path == SERVICE and UUID_V7.match(rid)), rid
+        for key, value in walk(record):
+            if key == "id" and value is not None:
+                assert isinstance(value, str), (rid, value)
+                assert HEX_ID.match(value) or UUID_V7.match(value), (rid, value)
+            if key.endswith("_at") and value is not None:
+                assert isinstance(value, str) and TIMESTAMP.match(value), (rid, key, value)
+                datetime.strptime(value, "%Y-%m-%d %H:%M:%S")
+        assert record["created_at"] <= record["updated_at"], rid
