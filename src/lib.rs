@@ -4,6 +4,7 @@
 pub mod config;
 pub mod error;
 pub mod fake;
+pub mod pager;
 pub mod query;
 pub mod registry;
 pub mod runtime;
@@ -18,7 +19,14 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_class::<py::transport::PyTransport>()?;
     m.add_class::<py::fake::PyFakeServer>()?;
+    m.add_class::<py::pager::PyPager>()?;
+    m.add_class::<py::pager::PyPageStream>()?;
+    m.add_function(wrap_pyfunction!(py::registry::registry, m)?)?;
+    m.add_function(wrap_pyfunction!(py::query::build_query, m)?)?;
+    m.add_function(wrap_pyfunction!(py::query::parse_query, m)?)?;
     m.add_function(wrap_pyfunction!(py::transport::resolve_base_url_py, m)?)?;
     m.add_function(wrap_pyfunction!(py::transport::_panic_in_task, m)?)?;
+    m.add_function(wrap_pyfunction!(py::params::encode_params_py, m)?)?;
+    m.add_function(wrap_pyfunction!(py::decode::decode_json_py, m)?)?;
     Ok(())
 }

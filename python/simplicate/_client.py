@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 import platform
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from . import _core
 from ._constants import (
     DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_PAGE_SIZE,
     DEFAULT_TIMEOUT,
     ENV_API_KEY,
     ENV_API_SECRET,
@@ -16,6 +18,8 @@ from ._constants import (
     ENV_DOMAIN,
 )
 from ._exceptions import ConfigurationError
+from ._pager import Pager
+from ._resources import ResourceTree
 from ._types import Params, PathLike
 
 __all__ = ["Client"]
@@ -55,7 +59,7 @@ def _resolve_address(domain: str | None, base_url: str | None) -> str:
     return _core.resolve_base_url(domain, base_url)
 
 
-class Client:
+class Client(ResourceTree):
     """A client for one Simplicate account.
 
     >>> client = simplicate.Client("acme", api_key="...", api_secret="...")
@@ -73,6 +77,11 @@ class Client:
         connect_timeout: seconds to establish a connection (default 10).
         ca_bundle: a PEM file of extra trusted root certificates (corporate proxies). The system's
             roots, and ``SSL_CERT_FILE``, are always honoured; verification is never turned off.
+
+    Every endpoint of the API is a method on the resource tree:
+    ``client.crm.organization.list(filter={...})``, ``client.hours.hours.get(id)``,
+    ``client.projects.service.duplicate(id)``; the generic calls (:meth:`get`, :meth:`post`,
+    :meth:`put`, :meth:`delete`, :meth:`request`) reach anything else.
 
     A client is safe to share between threads. Use it as a context manager, or call
     :meth:`close`, to release its connections.
@@ -154,6 +163,37 @@ class Client:
         """DELETE ``path`` and return ``data`` (usually ``None``)."""
         return self.request("DELETE", path)["data"]
 
+    def _list(
+        self,
+        path: str,
+        *,
+        filter: Mapping[str, Any] | None = None,
+        select: str | Sequence[str] | None = None,
+        sort: str | Sequence[str] | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+        page_size: int = DEFAULT_PAGE_SIZE,
+        params: Params | None = None,
+    ) -> Pager:
+        """A lazy pager over the list endpoint ``path`` (what ``resource.list`` returns).
+
+        Bad arguments raise here, before any request: the pager sends nothing until it is
+        iterated, counted or asked for its first record.
+        """
+        if not isinstance(path, str):
+            raise TypeError(f"path must be a str, got {type(path).__name__}")
+        limit = _optional_count("limit", limit)
+        offset = _count("offset", offset)
+        page_size = _count("page_size", page_size)
+        if not 1 <= page_size <= DEFAULT_PAGE_SIZE:
+            raise ValueError(f"page_size must be between 1 and 100, got {page_size}")
+        query = _core.build_query(filter, select, sort)
+        if params is not None:
+            query.extend(_core.encode_params(params))
+        return Pager(
+            self._transport.pager(path, query, page_size=page_size, limit=limit, offset=offset)
+        )
+
     def close(self) -> None:
         """Release the connections. Later calls raise RuntimeError. Safe to call twice."""
         self._transport.close()
@@ -167,6 +207,18 @@ class Client:
     def __repr__(self) -> str:
         state = " closed" if self.closed else ""
         return f"<simplicate.Client base_url={self.base_url!r}{state}>"
+
+
+def _count(name: str, value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+    if value < 0:
+        raise ValueError(f"{name} must not be negative, got {value}")
+    return value
+
+
+def _optional_count(name: str, value: object) -> int | None:
+    return None if value is None else _count(name, value)
 
 
 def _require_body(json: object) -> None:

@@ -10,3 +10,6 @@ ENV_DOMAIN = "SIMPLICATE_DOMAIN"
 ENV_BASE_URL = "SIMPLICATE_BASE_URL"
 ENV_API_KEY = "SIMPLICATE_API_KEY"
 ENV_API_SECRET = "SIMPLICATE_API_SECRET"
+
+DEFAULT_PAGE_SIZE = 100
+"""Records per page request: the API's maximum, and so the fewest requests."""

@@ -1,8 +1,22 @@
 """Stubs for the native module. Users import ``simplicate``, never this module."""
 
-from typing import Any, final
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal, TypedDict, final
 
-__all__ = ["FakeServer", "Transport", "__version__", "_panic_in_task", "resolve_base_url"]
+__all__ = [
+    "FakeServer",
+    "PageStream",
+    "Pager",
+    "Transport",
+    "__version__",
+    "_decode_json",
+    "_panic_in_task",
+    "build_query",
+    "encode_params",
+    "parse_query",
+    "registry",
+    "resolve_base_url",
+]
 
 __version__: str
 
@@ -25,6 +39,16 @@ class Transport:
         self, method: str, path: str, *, params: Any = None, json: Any = None
     ) -> dict[str, Any]:
         """Send one request with the GIL released; returns the decoded envelope."""
+    def pager(
+        self,
+        path: str,
+        query: list[tuple[str, str]],
+        *,
+        page_size: int,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> Pager:
+        """A lazy pager over a list endpoint."""
     def close(self) -> None:
         """Drop the connection pool; later requests raise RuntimeError."""
     @property
@@ -65,8 +89,118 @@ class FakeServer:
     def stop(self) -> None:
         """Shut down and wait; idempotent."""
 
+class _RegistryAction(TypedDict):
+    name: str
+    """As in the URL: ``duplicate``, ``planningBudget``."""
+    method: str
+    """``GET``, ``POST``, ``PUT`` or ``DELETE``."""
+
+class _RegistryEntry(TypedDict):
+    module: str
+    name: str
+    """May contain ``/`` for sub-collections (``timesheetrow/order``)."""
+    collection: list[str]
+    """Methods on ``/module/name``, in the order GET, POST, PUT, DELETE."""
+    item: list[str]
+    """Methods on ``/module/name/{id}``."""
+    id_prefix: str
+    actions: list[_RegistryAction]
+    """``METHOD /module/name/{id}/<name>`` operations beyond CRUD."""
+    summary: str
+
+def registry() -> list[_RegistryEntry]:
+    """The endpoint registry, one dict per resource in table order: what the resource tree and
+    the fake server's routes are built from."""
+
 def resolve_base_url(domain: str | None = None, base_url: str | None = None) -> str:
     """Validate ``domain=``/``base_url=`` and return the API root URL."""
 
 def _panic_in_task() -> None:
     """Test hook: panics inside a runtime task; raises SimplicateError."""
+
+@final
+class Pager:
+    """The query of a lazy pull: count, first record, and passes over the pages."""
+
+    def count(self) -> int:
+        """Size of the whole filtered collection (fetches and keeps the first page)."""
+    def first(self) -> dict[str, Any] | None: ...
+    def stream(self) -> PageStream:
+        """A new pass over the pages."""
+    @property
+    def path(self) -> str: ...
+    @property
+    def params(self) -> list[tuple[str, str]]: ...
+
+@final
+class PageStream:
+    """One pass: yields a list of record dicts per page; prefetches one page ahead."""
+
+    def __iter__(self) -> PageStream: ...
+    def __next__(self) -> list[dict[str, Any]]: ...
+    def close(self) -> None:
+        """Abort the prefetch under way; idempotent."""
+
+def encode_params(params: Any) -> list[tuple[str, str]]:
+    """``params=`` as the (key, value) pairs a request would carry."""
+
+_FilterKind = Literal["equals", "any_of", "ge", "gt", "le", "lt", "in", "nin"]
+
+class _ParsedQuery(TypedDict):
+    filters: list[tuple[str, _FilterKind, str | list[str]]]
+    """``(field, kind, value)``, AND-ed; ``value`` is a list for ``any_of``, ``in``, ``nin``."""
+    or_filters: list[tuple[str, _FilterKind, str | list[str]]]
+    """The ``q[or][...]`` group, same shape."""
+    select: list[str]
+    sort: list[tuple[str, bool]]
+    """``(field, descending)``."""
+    limit: int | None
+    offset: int | None
+    metadata: list[str]
+
+def build_query(
+    filter: Mapping[str, Any] | None = None,
+    select: str | Sequence[str] | None = None,
+    sort: str | Sequence[str] | None = None,
+) -> list[tuple[str, str]]:
+    """The ``q[...]``, ``select`` and ``sort`` pairs of a list call, built with the query model
+    the fake server parses (so they round-trip through :func:`parse_query`).
+
+    ``filter`` mirrors the API's ``q[...]``; keys are fields (dotted for nested and custom
+    fields: ``"organization.name"``, ``"custom_fields.external_link"``), and the key ``"or"``
+    holds a dict of the same shapes sent as ``q[or][...]`` (it cannot nest). Values:
+
+    - ``str``: equals, as is (``"Don*"``, ``"*Bob*"`` wildcards; ``"*"`` is "not NULL");
+      ``None``: ``q[f]=null``; ``bool``: ``1``/``0``; ``int``/``float``/``Decimal``: their
+      text; ``datetime``: ``YYYY-MM-DD HH:MM:SS``; ``date``: ``YYYY-MM-DD``.
+    - a non-empty ``list``/``tuple`` of those: any of them (``q[f][]=a&q[f][]=b``).
+    - a dict of operators: ``ge gt le lt`` take one value (not ``None``); ``in nin`` take a
+      non-empty list of values, or a comma-separated ``str`` read as the server reads it
+      (split, trimmed, empty items dropped; re-joined with commas). Several operators make
+      several filters on the field: ``{"created_at": {"ge": d1, "le": d2}}``.
+
+    ``select``/``sort``: a comma-separated ``str`` (split and trimmed, empty items dropped) or
+    a sequence of ``str``; a trailing ``.`` in ``select`` means all children, a leading ``-``
+    in ``sort`` means descending. Pairs come in this order: AND filters (dict order), the OR
+    group, ``select``, ``sort``. No ``limit``/``offset``/``metadata``: the pager owns them.
+
+    Raises, before any request, naming the key path (``filter['created_at']['ge']``,
+    ``filter['or']['email']``, ``select[1]``): ``TypeError`` for a value of the wrong type
+    (set, bytes, objects, a list or dict where one value is needed, a non-``str`` key);
+    ``ValueError`` for an unknown operator, an empty or malformed field name (``[``/``]``, an
+    empty dotted part), a nested ``"or"``, an empty list or operator dict, NaN/infinity, or a
+    value the query string cannot carry (a comma inside an ``in`` item).
+    """
+
+def parse_query(pairs: Sequence[tuple[str, str]]) -> _ParsedQuery:
+    """A debugging aid: what the fake server reads from these decoded pairs (``q[...]``,
+    ``select``, ``sort``, ``limit``, ``offset``, ``metadata``; other keys are ignored), as plain
+    Python. Raises ``ValueError`` with the server's own message (the one a 400 would carry) on
+    a malformed key, an unknown operator or a bad number.
+
+    >>> parse_query(build_query({"name": "Alice", "or": {"email": "*gmail.com"}}))["or_filters"]
+    [('email', 'equals', '*gmail.com')]
+    """
+
+def _decode_json(data: bytes) -> Any:
+    """The response decoder (jiter), exposed for benchmarks against other decoders."""

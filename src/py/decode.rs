@@ -19,6 +19,14 @@ pub fn parse_json<'py>(py: Python<'py>, bytes: &[u8]) -> Result<Bound<'py, PyAny
         .map_err(|e| e.description(bytes))
 }
 
+/// `_core._decode_json(bytes)`: the decoder every response goes through, for benchmarks that
+/// compare it with orjson on the same bytes.
+#[pyfunction]
+#[pyo3(name = "_decode_json")]
+pub fn decode_json_py<'py>(py: Python<'py>, data: &[u8]) -> PyResult<Bound<'py, PyAny>> {
+    parse_json(py, data).map_err(pyo3::exceptions::PyValueError::new_err)
+}
+
 /// Decode a 2xx answer into the envelope dict (`data`, `metadata`, `errors`, `debug`), or a
 /// `DecodeError` when it is not one.
 pub fn decode_envelope<'py>(

@@ -91,3 +91,10 @@ pub fn scalar(key: &str, value: &Bound<'_, PyAny>) -> PyResult<Option<String>> {
         type_name(value)
     )))
 }
+
+/// `params=` as the pairs a request would carry (for the pager's escape hatch).
+#[pyfunction]
+#[pyo3(name = "encode_params")]
+pub fn encode_params_py(params: &Bound<'_, PyAny>) -> PyResult<Vec<(String, String)>> {
+    encode_params(params)
+}

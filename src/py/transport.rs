@@ -11,9 +11,11 @@ use pyo3::types::PyDict;
 
 use crate::config::resolve_base_url;
 use crate::error::Error;
+use crate::pager::{PagePlan, MAX_PAGE_SIZE};
 use crate::py::decode::decode_envelope;
 use crate::py::encode::encode_json;
 use crate::py::errors::to_pyerr;
+use crate::py::pager::PyPager;
 use crate::py::params::encode_params;
 use crate::py::wait::wait;
 use crate::transport::{ApiRequest, Transport, TransportConfig};
@@ -108,6 +110,37 @@ impl PyTransport {
         let transport = self.inner.clone();
         let response = wait(py, async move { transport.send(request).await })?;
         decode_envelope(py, &response).map_err(|e| to_pyerr(py, e))
+    }
+
+    /// A lazy pager over a list endpoint; `query` holds the filter/select/sort pairs.
+    #[pyo3(signature = (path, query, *, page_size, limit=None, offset=0))]
+    fn pager(
+        &self,
+        py: Python<'_>,
+        path: &str,
+        query: Vec<(String, String)>,
+        page_size: usize,
+        limit: Option<usize>,
+        offset: usize,
+    ) -> PyResult<PyPager> {
+        if !(1..=MAX_PAGE_SIZE).contains(&page_size) {
+            return Err(PyValueError::new_err(format!(
+                "page_size must be between 1 and {MAX_PAGE_SIZE}, got {page_size}"
+            )));
+        }
+        let probe = ApiRequest {
+            method: reqwest::Method::GET,
+            path: path.to_owned(),
+            query: Vec::new(),
+            body: None,
+        };
+        self.inner.url_for(&probe).map_err(|e| to_pyerr(py, e))?;
+        let plan = PagePlan {
+            page_size,
+            limit,
+            offset,
+        };
+        PyPager::new(self.inner.clone(), path.to_owned(), query, plan)
     }
 
     fn close(&self) {

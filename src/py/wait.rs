@@ -7,6 +7,7 @@ use std::future::Future;
 use std::time::Duration;
 
 use pyo3::prelude::*;
+use tokio::task::JoinHandle;
 
 use crate::error::Error;
 use crate::py::errors::to_pyerr;
@@ -20,8 +21,27 @@ where
     F: Future<Output = Result<T, Error>> + Send + 'static,
     T: Send + 'static,
 {
+    let task = spawn(py, future)?;
+    wait_task(py, task)
+}
+
+/// Start `future` on the shared runtime without waiting (a prefetch); `wait_task` collects it.
+/// Dropping the handle does not stop the task: call `abort` for that.
+pub fn spawn<F, T>(py: Python<'_>, future: F) -> PyResult<JoinHandle<Result<T, Error>>>
+where
+    F: Future<Output = Result<T, Error>> + Send + 'static,
+    T: Send + 'static,
+{
     let runtime = runtime::get().map_err(|e| to_pyerr(py, e))?;
-    let mut task = runtime.spawn(future);
+    Ok(runtime.spawn(future))
+}
+
+/// Wait for a spawned task, GIL released, polling for signals; an interrupt aborts the task.
+pub fn wait_task<T>(py: Python<'_>, mut task: JoinHandle<Result<T, Error>>) -> PyResult<T>
+where
+    T: Send + 'static,
+{
+    let runtime = runtime::get().map_err(|e| to_pyerr(py, e))?;
     loop {
         let step = py.detach(|| {
             runtime.block_on(async { tokio::time::timeout(SIGNAL_POLL, &mut task).await })

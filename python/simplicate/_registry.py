@@ -1,0 +1,225 @@
+"""The endpoint registry as Python reads it: for each resource, its attribute names and the
+methods the resource tree gives it, with their docstrings.
+
+``_core.registry()`` (``src/registry.rs``) is the one table; this is the plan derived from it
+that both the runtime tree (``_resources.py``) and its stub (``scripts/generate_stubs.py``) are
+built from, so the two cannot disagree.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import keyword
+import re
+import textwrap
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from . import _core
+
+# Python method name → (HTTP method, level), in the order listings show them.
+CRUD: dict[str, tuple[str, str]] = {
+    "list": ("GET", "collection"),
+    "get": ("GET", "item"),
+    "create": ("POST", "collection"),
+    "put": ("PUT", "collection"),
+    "update": ("PUT", "item"),
+    "delete": ("DELETE", "item"),
+}
+
+ACTION_KINDS = {"POST": "post_action", "GET": "get_action"}
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One method of a resource class."""
+
+    attr: str
+    """The Python name: ``list``, ``get``, ..., ``duplicate``, ``planning_budget``."""
+    kind: str
+    """The method's shape: a key of ``CRUD``, ``command`` (a POST that creates no record),
+    ``call`` (``__call__``, the same as ``get``), ``post_action`` or ``get_action``."""
+    method: str
+    path: str
+    """Below the API root, without the id: ``crm/organization``."""
+    action: str | None = None
+    """The action's URL segment (``planningBudget``)."""
+
+    @property
+    def template(self) -> str:
+        """As the API documents it: ``/crm/organization/{id}/duplicate``."""
+        if self.kind in ("list", "create", "command", "put"):
+            return f"/{self.path}"
+        tail = f"/{self.action}" if self.action else ""
+        return f"/{self.path}/{{id}}{tail}"
+
+
+@dataclass(frozen=True)
+class ResourceSpec:
+    """One resource of the registry, planned: its names and its methods."""
+
+    module: str
+    name: str
+    """As in the registry and the URL: ``timesheetrow/order``."""
+    attr: str
+    """As in the tree: ``timesheetrow_order``."""
+    summary: str
+    operations: tuple[Operation, ...]
+
+    @property
+    def path(self) -> str:
+        return f"{self.module}/{self.name}"
+
+    @property
+    def dotted(self) -> str:
+        """As in the tree, without ``client.``: ``hours.timesheetrow_order``."""
+        return f"{python_name(self.module)}.{self.attr}"
+
+    @property
+    def class_name(self) -> str:
+        return camel(python_name(self.module)) + camel(self.attr)
+
+    @property
+    def methods(self) -> tuple[str, ...]:
+        """The public method names (``__call__`` is not one)."""
+        return tuple(op.attr for op in self.operations if op.kind != "call")
+
+
+def python_name(name: str) -> str:
+    """A registry name as an attribute: ``timesheetrow/order`` → ``timesheetrow_order``."""
+    attr = re.sub(r"\W", "_", name)
+    if attr[:1].isdigit() or keyword.iskeyword(attr):
+        attr += "_"
+    return attr
+
+
+def snake_case(name: str) -> str:
+    """``planningBudget`` → ``planning_budget``."""
+    return python_name(re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower())
+
+
+def camel(attr: str) -> str:
+    return "".join(part.capitalize() for part in attr.split("_"))
+
+
+def module_class_name(module: str) -> str:
+    return camel(python_name(module)) + "Module"
+
+
+def plan_resource(entry: Mapping[str, Any]) -> ResourceSpec:
+    path = f"{entry['module']}/{entry['name']}"
+    collection, item = set(entry["collection"]), set(entry["item"])
+    ops: list[Operation] = []
+    for attr, (method, level) in CRUD.items():
+        if method not in (collection if level == "collection" else item):
+            continue
+        kind = attr
+        # A POST-only path with no records behind it is a command (merge, compare, submit).
+        if attr == "create" and collection == {"POST"} and not item:
+            kind = "command"
+        ops.append(Operation(attr, kind, method, path))
+    if item == {"GET"} and not collection and not entry["actions"]:
+        ops.append(Operation("__call__", "call", "GET", path))
+    for action in entry["actions"]:
+        name, method = action["name"], action["method"]
+        if method not in ACTION_KINDS:
+            raise NotImplementedError(f"{path}/{{id}}/{name}: no client method for {method}")
+        ops.append(Operation(snake_case(name), ACTION_KINDS[method], method, path, name))
+    spec = ResourceSpec(
+        entry["module"], entry["name"], python_name(entry["name"]), entry["summary"], tuple(ops)
+    )
+    if len(set(spec.methods)) != len(spec.methods):
+        raise ValueError(f"{path}: two operations share a method name: {spec.methods}")
+    return spec
+
+
+@functools.cache
+def modules() -> dict[str, dict[str, ResourceSpec]]:
+    """Python module name → resource attribute → spec, in registry order."""
+    tree: dict[str, dict[str, ResourceSpec]] = {}
+    class_names: set[str] = set()
+    for entry in _core.registry():
+        spec = plan_resource(entry)
+        resources = tree.setdefault(python_name(spec.module), {})
+        if spec.attr in resources:
+            raise ValueError(f"{spec.path} and {resources[spec.attr].path} share {spec.dotted}")
+        resources[spec.attr] = spec
+        class_names.add(spec.class_name)
+    class_names.update(module_class_name(module) for module in tree)
+    if len(class_names) != len(tree) + sum(len(r) for r in tree.values()):
+        raise ValueError("two modules or resources would share a class name")
+    return tree
+
+
+# ---- docstrings (shared with the stub) ---------------------------------------------------------
+
+DOC_WIDTH = 86
+"""Docstrings are wrapped to this width, so that the stub's lines (indented by 8, between
+triple quotes) fit in 100 columns."""
+
+LIST_DOC = (
+    "Nothing is fetched until the pager is iterated (records, lazily, ``page_size`` to a "
+    "request) or asked for ``count()`` or ``first()``. ``filter`` maps field names to values "
+    '(``"*"`` wildcards) or to operator dicts (``{"ge": date}``); ``select`` names the fields '
+    'to fetch; ``sort`` the fields to order by (``"-updated_at"`` descending); ``limit`` and '
+    "``offset`` cut a window from the whole result; ``params`` adds other query parameters."
+)
+
+
+def _wrap(*paragraphs: str) -> str:
+    # A space inside ``literal`` text is no place for a line break.
+    def glue(m: re.Match[str]) -> str:
+        return m.group(0).replace(" ", "\0")
+
+    return "\n\n".join(
+        textwrap.fill(re.sub(r"``.*?``", glue, p), DOC_WIDTH).replace("\0", " ") for p in paragraphs
+    )
+
+
+def method_doc(spec: ResourceSpec, op: Operation) -> str:
+    """The docstring of one method: the HTTP call, then what goes in and comes out."""
+    call = f"``{op.method} {op.template}``"
+    no_id = "Should the answer carry no ``id``, its whole ``data`` is returned instead."
+    paragraphs = {
+        "list": (f"{spec.summary}: {call}, as a lazy pager.", LIST_DOC),
+        "get": (f"One record: {call}; returns it as a dict.",),
+        "call": (f"One record: {call}; the same as ``get(id)``.",),
+        "create": (f"Create a record from ``data``: {call}; returns the new id.", no_id),
+        "command": (
+            f"{spec.summary}: {call} with body ``data``.",
+            "A command, not a new record: returns the answer's ``data`` (usually a dict).",
+        ),
+        "put": (
+            f"{spec.summary}: {call} with body ``data``; returns the answer's ``data``.",
+            "A PUT on the collection: where it changes one record, ``data`` names it in ``id``.",
+        ),
+        "update": (f"Change record ``id``: {call} with the fields in ``data``; returns None.",),
+        "delete": (f"Delete record ``id``: {call}; returns None.",),
+        "post_action": (
+            f"{call} with body ``data`` (default ``{{}}``); returns the new id.",
+            no_id,
+        ),
+        "get_action": (f"{call} with ``params`` as the query; returns the answer's ``data``.",),
+    }[op.kind]
+    return _wrap(*paragraphs)
+
+
+def resource_doc(spec: ResourceSpec) -> str:
+    return _wrap(f"{spec.summary}: ``/{spec.path}``. Methods: {', '.join(spec.methods)}.")
+
+
+def module_doc(module: str) -> str:
+    return _wrap(f"The ``{module}`` module of the API: {', '.join(modules()[module])}.")
+
+
+@functools.cache
+def list_signature() -> inspect.Signature:
+    """``Client._list`` without its ``path``: the parameters ``list`` passes on to it, so the
+    two cannot disagree (and the stub generator reads them from here too)."""
+    from ._client import Client  # not at import time: the client imports the tree
+
+    signature = inspect.signature(Client._list)
+    self, _path, *options = signature.parameters.values()
+    return signature.replace(parameters=[self, *options])

@@ -1,0 +1,375 @@
+//! `_core.Pager` and `_core.PageStream`: the lazy pull behind `resource.list(...)`.
+//!
+//! A `Pager` is the query (path, parameters, page plan). It can answer `count()` and `first()`
+//! and start any number of `PageStream`s, each one pass over the pages. The first page fetched
+//! for `count()` is kept and handed to the next stream, so counting first costs no extra
+//! request. A stream yields one page (a list of dicts) per `__next__`:
+//!
+//! - it asks for the next page only when Python wants it, then starts fetching the page after
+//!   it in the background (at most one ahead) while Python works through the current one;
+//! - decoding happens on the calling thread with the GIL, straight from the response bytes;
+//!   every network wait releases the GIL and polls for Ctrl-C;
+//! - dropping or closing the stream (a `break` out of the loop) aborts the prefetch;
+//! - consumed pages are not kept: memory stays flat however many records pass through.
+
+use std::sync::{Arc, Mutex};
+
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList, PyString};
+use tokio::task::JoinHandle;
+
+use crate::error::{Error, Result};
+use crate::pager::{with_tiebreak, PagePlan, Progress, RecentIds};
+use crate::py::decode::decode_envelope;
+use crate::py::errors::to_pyerr;
+use crate::py::wait::{spawn, wait, wait_task};
+use crate::transport::{ApiRequest, ApiResponse, Transport};
+
+/// The query of a pull, shared by its pager and streams.
+struct Pull {
+    transport: Arc<Transport>,
+    path: String,
+    query: Vec<(String, String)>,
+    plan: PagePlan,
+}
+
+impl Pull {
+    fn request(&self, offset: usize, limit: usize, with_count: bool) -> ApiRequest {
+        let mut query = self.query.clone();
+        query.push(("limit".to_owned(), limit.to_string()));
+        query.push(("offset".to_owned(), offset.to_string()));
+        if with_count {
+            query.push(("metadata".to_owned(), "count".to_owned()));
+        }
+        ApiRequest {
+            method: reqwest::Method::GET,
+            path: self.path.clone(),
+            query,
+            body: None,
+        }
+    }
+
+    fn fetch(
+        &self,
+        py: Python<'_>,
+        request: ApiRequest,
+    ) -> PyResult<JoinHandle<Result<ApiResponse>>> {
+        let transport = self.transport.clone();
+        spawn(py, async move { transport.send(request).await })
+    }
+}
+
+/// One decoded page: its records and, on the first page, the collection's count.
+struct Page {
+    records: Py<PyList>,
+    count: Option<usize>,
+}
+
+fn decode_page(py: Python<'_>, response: &ApiResponse) -> PyResult<Page> {
+    let envelope = decode_envelope(py, response).map_err(|e| to_pyerr(py, e))?;
+    let not_a_list = |what: &str| {
+        to_pyerr(
+            py,
+            Error::Decode {
+                method: response.method.clone(),
+                url: response.url.clone(),
+                status: response.status,
+                reason: format!("a list endpoint answered {what} where a list of records belongs"),
+            },
+        )
+    };
+    let data = envelope
+        .get_item("data")?
+        .ok_or_else(|| not_a_list("no data"))?;
+    let records = data
+        .cast_into::<PyList>()
+        .map_err(|_| not_a_list("something other than a list"))?;
+    let count = match envelope.get_item("metadata")? {
+        Some(metadata) => match metadata.cast::<PyDict>() {
+            Ok(metadata) => match metadata.get_item("count")? {
+                Some(count) => count.extract::<usize>().ok(),
+                None => None,
+            },
+            Err(_) => None,
+        },
+        None => None,
+    };
+    Ok(Page {
+        records: records.unbind(),
+        count,
+    })
+}
+
+#[pyclass(module = "simplicate._core", name = "Pager", frozen)]
+pub struct PyPager {
+    pull: Arc<Pull>,
+    /// The first page, fetched by `count()`, waiting for the next stream.
+    first_page: Mutex<Option<Page>>,
+    count: Mutex<Option<usize>>,
+}
+
+impl PyPager {
+    pub fn new(
+        transport: Arc<Transport>,
+        path: String,
+        mut query: Vec<(String, String)>,
+        plan: PagePlan,
+    ) -> PyResult<Self> {
+        for (key, value) in query.iter_mut() {
+            match key.as_str() {
+                "limit" | "offset" | "metadata" => {
+                    return Err(PyValueError::new_err(format!(
+                        "params[{key:?}]: the pager sets {key}; use list(limit=..., offset=..., \
+                         page_size=...) and pager.count()"
+                    )))
+                }
+                "sort" => *value = with_tiebreak(value),
+                _ => {}
+            }
+        }
+        query.retain(|(key, value)| key != "sort" || !value.is_empty());
+        Ok(PyPager {
+            pull: Arc::new(Pull {
+                transport,
+                path,
+                query,
+                plan,
+            }),
+            first_page: Mutex::new(None),
+            count: Mutex::new(None),
+        })
+    }
+}
+
+#[pymethods]
+impl PyPager {
+    /// The size of the whole filtered collection (`metadata=count`), ignoring limit and
+    /// offset. Fetches the first page to learn it; that page is kept for the next iteration.
+    fn count(&self, py: Python<'_>) -> PyResult<usize> {
+        if let Some(count) = *self.count.lock().unwrap_or_else(|p| p.into_inner()) {
+            return Ok(count);
+        }
+        let plan = self.pull.plan;
+        let size = plan.page_size.min(plan.limit.unwrap_or(usize::MAX)).max(1);
+        let transport = self.pull.transport.clone();
+        let request = self.pull.request(plan.offset, size, true);
+        let response = wait(py, async move { transport.send(request).await })?;
+        let page = decode_page(py, &response)?;
+        let count = page.count.ok_or_else(|| {
+            to_pyerr(
+                py,
+                Error::Decode {
+                    method: response.method.clone(),
+                    url: response.url.clone(),
+                    status: response.status,
+                    reason: "metadata=count was asked for but the answer has no count".to_owned(),
+                },
+            )
+        })?;
+        *self.count.lock().unwrap_or_else(|p| p.into_inner()) = Some(count);
+        // A zero limit delivers nothing, so there is no page to keep for it.
+        if plan.limit != Some(0) {
+            *self.first_page.lock().unwrap_or_else(|p| p.into_inner()) = Some(page);
+        }
+        Ok(count)
+    }
+
+    /// The first record, or None. Uses the kept first page if `count()` fetched one, else asks
+    /// for a single record.
+    fn first<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        if self.pull.plan.limit == Some(0) {
+            return Ok(None);
+        }
+        if let Some(page) = self
+            .first_page
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+        {
+            let records = page.records.bind(py);
+            return Ok(if records.is_empty() {
+                None
+            } else {
+                Some(records.get_item(0)?)
+            });
+        }
+        let transport = self.pull.transport.clone();
+        let request = self.pull.request(self.pull.plan.offset, 1, false);
+        let response = wait(py, async move { transport.send(request).await })?;
+        let page = decode_page(py, &response)?;
+        let records = page.records.into_bound(py);
+        Ok(if records.is_empty() {
+            None
+        } else {
+            Some(records.get_item(0)?)
+        })
+    }
+
+    /// A new pass over the pages.
+    fn stream(&self) -> PyPageStream {
+        let first = self
+            .first_page
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
+        let mut progress = Progress::new(self.pull.plan);
+        if let Some(count) = *self.count.lock().unwrap_or_else(|p| p.into_inner()) {
+            progress.set_count(count);
+        }
+        PyPageStream {
+            pull: self.pull.clone(),
+            state: Mutex::new(StreamState {
+                progress,
+                first,
+                prefetch: None,
+                seen: RecentIds::new(2 * self.pull.plan.page_size),
+            }),
+        }
+    }
+
+    #[getter]
+    fn path(&self) -> String {
+        self.pull.path.clone()
+    }
+
+    /// The query parameters every page request carries (before limit/offset/metadata).
+    #[getter]
+    fn params(&self) -> Vec<(String, String)> {
+        self.pull.query.clone()
+    }
+}
+
+struct StreamState {
+    progress: Progress,
+    first: Option<Page>,
+    /// The next page's request, already under way: (rows requested, task).
+    prefetch: Option<(usize, JoinHandle<Result<ApiResponse>>)>,
+    seen: RecentIds,
+}
+
+#[pyclass(module = "simplicate._core", name = "PageStream", frozen)]
+pub struct PyPageStream {
+    pull: Arc<Pull>,
+    state: Mutex<StreamState>,
+}
+
+impl PyPageStream {
+    fn start_prefetch(&self, py: Python<'_>, state: &mut StreamState) -> PyResult<()> {
+        if let Some((offset, size)) = state.progress.next_request() {
+            let with_count = state.progress.count().is_none();
+            let task = self
+                .pull
+                .fetch(py, self.pull.request(offset, size, with_count))?;
+            state.prefetch = Some((size, task));
+        }
+        Ok(())
+    }
+}
+
+#[pymethods]
+impl PyPageStream {
+    fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    fn __next__<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyList>>> {
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        loop {
+            let (requested, page) = if let Some(page) = state.first.take() {
+                let size = self
+                    .pull
+                    .plan
+                    .page_size
+                    .min(self.pull.plan.limit.unwrap_or(usize::MAX));
+                (size.max(1), page)
+            } else {
+                if state.prefetch.is_none() {
+                    self.start_prefetch(py, &mut state)?;
+                }
+                let Some((requested, task)) = state.prefetch.take() else {
+                    return Ok(None);
+                };
+                let response = wait_task(py, task)?;
+                (requested, decode_page(py, &response)?)
+            };
+            let rows = page.records.bind(py);
+            let fresh = self.fresh_records(py, &mut state, rows)?;
+            state
+                .progress
+                .record(requested, rows.len(), fresh.len(), page.count);
+            if !state.progress.is_finished() {
+                self.start_prefetch(py, &mut state)?;
+            }
+            if !fresh.is_empty() {
+                return Ok(Some(fresh));
+            }
+            if state.progress.is_finished() {
+                return Ok(None);
+            }
+        }
+    }
+
+    /// Stop the pass: abort a prefetch under way. Idempotent; dropping the stream does the same.
+    fn close(&self) {
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((_, task)) = state.prefetch.take() {
+            task.abort();
+        }
+        state.first = None;
+    }
+}
+
+impl PyPageStream {
+    /// The page minus records delivered on the previous page (repeats caused by creates during
+    /// the pull), cut to the pull's limit.
+    fn fresh_records<'py>(
+        &self,
+        py: Python<'py>,
+        state: &mut StreamState,
+        rows: &Bound<'py, PyList>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let id_key = PyString::intern(py, "id");
+        let mut fresh: Option<Bound<'py, PyList>> = None;
+        for (i, record) in rows.iter().enumerate() {
+            let id = match record.cast::<PyDict>() {
+                Ok(dict) => match dict.get_item(&id_key)? {
+                    Some(id) => id
+                        .cast::<PyString>()
+                        .ok()
+                        .map(|s| s.to_cow().map(|c| c.into_owned()))
+                        .transpose()?,
+                    None => None,
+                },
+                Err(_) => None,
+            };
+            let repeat = id.as_deref().is_some_and(|id| state.seen.is_repeat(id));
+            if let Some(id) = &id {
+                state.seen.remember(id);
+            }
+            match (&mut fresh, repeat) {
+                // First repeat: copy the records before it into a new list.
+                (None, true) => {
+                    let list = PyList::empty(py);
+                    for earlier in rows.iter().take(i) {
+                        list.append(earlier)?;
+                    }
+                    fresh = Some(list);
+                }
+                (Some(list), false) => list.append(record)?,
+                _ => {}
+            }
+        }
+        let fresh = fresh.unwrap_or_else(|| rows.clone());
+        Ok(fresh)
+    }
+}
+
+impl Drop for PyPageStream {
+    fn drop(&mut self) {
+        let state = self.state.get_mut().unwrap_or_else(|p| p.into_inner());
+        if let Some((_, task)) = state.prefetch.take() {
+            task.abort();
+        }
+    }
+}
