@@ -39,6 +39,17 @@ pub fn handle(call: &Call) -> Response {
         (Route::Item(..), Method::Put, Some(id)) => {
             update(call.store, &collection, resource.name, id, body(call))
         }
+        // Two item POSTs in the spec: `customfields/option/{id}` "Creates an option" (for the
+        // custom field `id`), `customfields/group/{id}` "Updates an group".
+        (Route::Item(..), Method::Post, Some(id)) if resource.name == "option" => {
+            let mut body = body(call);
+            body.insert("customfield_id".to_owned(), Value::String(id.to_owned()));
+            let new_id = call.store.create(&collection, body);
+            envelope::ok(&id_data(&new_id))
+        }
+        (Route::Item(..), Method::Post, Some(id)) => {
+            update(call.store, &collection, resource.name, id, body(call))
+        }
         (Route::Item(..), Method::Delete, Some(id)) => {
             if call.store.remove(&collection, id) {
                 envelope::ok(&Value::Null)
