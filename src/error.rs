@@ -25,6 +25,9 @@ pub enum Error {
         method: String,
         url: String,
         reason: String,
+        /// The connection failed while being set up, so the request provably never left
+        /// (safe to retry even a POST).
+        before_sending: bool,
     },
 
     /// A connect or total timeout elapsed.
@@ -33,6 +36,8 @@ pub enum Error {
         method: String,
         url: String,
         reason: String,
+        /// The connect timeout elapsed: nothing was sent.
+        before_sending: bool,
     },
 
     /// The server answered with a status outside 2xx.
@@ -82,6 +87,8 @@ pub struct StatusError {
     pub body: Bytes,
     /// The envelope's `errors` messages, when the body is the JSON envelope; else empty.
     pub errors: Vec<String>,
+    /// The server's `Retry-After`, when it sent one (429, 503).
+    pub retry_after: Option<std::time::Duration>,
 }
 
 /// Which Python exception class a status maps to; named here so the mapping is unit-tested.
@@ -115,6 +122,7 @@ impl StatusError {
             content_type,
             body,
             errors,
+            retry_after: None,
         }
     }
 

@@ -4,9 +4,11 @@
 pub mod config;
 pub mod error;
 pub mod fake;
+pub mod limiter;
 pub mod pager;
 pub mod query;
 pub mod registry;
+pub mod retry;
 pub mod runtime;
 pub mod transport;
 
@@ -19,6 +21,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_class::<py::transport::PyTransport>()?;
     m.add_class::<py::fake::PyFakeServer>()?;
+    m.add_class::<py::fake::PyFakeFault>()?;
     m.add_class::<py::pager::PyPager>()?;
     m.add_class::<py::pager::PyPageStream>()?;
     m.add_function(wrap_pyfunction!(py::registry::registry, m)?)?;

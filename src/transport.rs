@@ -21,6 +21,8 @@ use url::Url;
 
 use crate::config::{join_path, same_origin};
 use crate::error::{Error, Result, StatusError};
+use crate::limiter::Pacer;
+use crate::retry::{parse_retry_after, Decision, RetryPolicy};
 
 /// Hops a same-origin redirect chain may take before we stop following it.
 const MAX_REDIRECTS: usize = 10;
@@ -34,6 +36,11 @@ pub struct TransportConfig {
     pub connect_timeout: Duration,
     pub ca_bundle: Option<PathBuf>,
     pub user_agent: String,
+    /// Requests per minute for the whole client; None sends as fast as asked.
+    pub rate_limit: Option<f64>,
+    /// Requests that may go at once before pacing applies.
+    pub rate_burst: u32,
+    pub retry: RetryPolicy,
 }
 
 impl std::fmt::Debug for TransportConfig {
@@ -46,6 +53,9 @@ impl std::fmt::Debug for TransportConfig {
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("ca_bundle", &self.ca_bundle)
+            .field("rate_limit", &self.rate_limit)
+            .field("rate_burst", &self.rate_burst)
+            .field("retry", &self.retry)
             .finish()
     }
 }
@@ -58,6 +68,27 @@ pub struct ApiRequest {
     pub query: Vec<(String, String)>,
     /// Serialized JSON body, if any.
     pub body: Option<Vec<u8>>,
+    /// This call's retry budget; None takes the client's.
+    pub max_retries: Option<u32>,
+}
+
+/// One retry that happened, for the DEBUG log (no credentials: they live in headers only).
+#[derive(Debug, Clone)]
+pub struct RetryNote {
+    pub method: String,
+    pub url: String,
+    /// 1 for the first retry.
+    pub retry: u32,
+    pub max_retries: u32,
+    pub reason: String,
+    pub delay: Duration,
+}
+
+/// What `send` produced, with the retries it took to get there.
+#[derive(Debug)]
+pub struct Outcome {
+    pub result: Result<ApiResponse>,
+    pub retries: Vec<RetryNote>,
 }
 
 /// A 2xx answer, body read whole.
@@ -74,6 +105,7 @@ pub struct Transport {
     config: TransportConfig,
     client: Mutex<Option<(u32, reqwest::Client)>>,
     closed: AtomicBool,
+    pacer: Pacer,
 }
 
 impl std::fmt::Debug for Transport {
@@ -90,7 +122,9 @@ impl Transport {
         validate_credential("api_key", &config.api_key)?;
         validate_credential("api_secret", &config.api_secret)?;
         let client = build_client(&config)?;
+        let pacer = Pacer::new(config.rate_limit, config.rate_burst)?;
         Ok(Transport {
+            pacer,
             config,
             client: Mutex::new(Some((std::process::id(), client))),
             closed: AtomicBool::new(false),
@@ -153,16 +187,71 @@ impl Transport {
         Ok(url)
     }
 
-    /// Send one request and read its body. Non-2xx answers become `Error::Status`, a refused
+    /// Send a request through the pacer, retrying as the policy allows (see `retry.rs`).
+    pub async fn send(&self, request: ApiRequest) -> Outcome {
+        let policy = RetryPolicy {
+            max_retries: request.max_retries.unwrap_or(self.config.retry.max_retries),
+            ..self.config.retry
+        };
+        let mut retries = Vec::new();
+        let mut done = 0;
+        loop {
+            self.pacer.ready().await;
+            let result = self.send_once(&request).await;
+            let error = match result {
+                Ok(response) => {
+                    return Outcome {
+                        result: Ok(response),
+                        retries,
+                    }
+                }
+                Err(error) => error,
+            };
+            match policy.decide(request.method.as_str(), &error, done, fastrand::f64()) {
+                Decision::GiveUp => {
+                    return Outcome {
+                        result: Err(error),
+                        retries,
+                    }
+                }
+                Decision::Retry {
+                    delay,
+                    rate_limited,
+                    reason,
+                } => {
+                    done += 1;
+                    retries.push(RetryNote {
+                        method: request.method.as_str().to_owned(),
+                        url: self
+                            .url_for(&request)
+                            .map(|u| u.to_string())
+                            .unwrap_or_default(),
+                        retry: done,
+                        max_retries: policy.max_retries,
+                        reason,
+                        delay,
+                    });
+                    if rate_limited {
+                        // Everyone waits: the server said this client is going too fast.
+                        self.pacer.pause_for(delay);
+                    } else {
+                        tokio::time::sleep(delay).await;
+                    }
+                }
+            }
+        }
+    }
+
+    /// One attempt: send and read the body. Non-2xx answers become `Error::Status`, a refused
     /// cross-origin redirect `Error::Redirect`.
-    pub async fn send(&self, request: ApiRequest) -> Result<ApiResponse> {
-        let url = self.url_for(&request)?;
+    async fn send_once(&self, request: &ApiRequest) -> Result<ApiResponse> {
+        let url = self.url_for(request)?;
         let client = self.client()?;
         let method = request.method.as_str().to_owned();
         let shown_url = url.to_string();
-        let mut builder = client.request(request.method, url);
-        if let Some(body) = request.body {
-            builder = builder.body(body);
+        let mut builder = client.request(request.method.clone(), url);
+        if let Some(body) = &request.body {
+            builder = builder.body(body.clone());
         }
         let response = builder
             .send()
@@ -179,6 +268,11 @@ impl Transport {
             .get(reqwest::header::LOCATION)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
+        let retry_after = response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| parse_retry_after(v, std::time::SystemTime::now()));
         let final_url = response.url().to_string();
         let body = response
             .bytes()
@@ -195,13 +289,9 @@ impl Transport {
             }
         }
         if !(200..300).contains(&status) {
-            return Err(Error::Status(Box::new(StatusError::new(
-                &method,
-                &final_url,
-                status,
-                content_type,
-                body,
-            ))));
+            let mut error = StatusError::new(&method, &final_url, status, content_type, body);
+            error.retry_after = retry_after;
+            return Err(Error::Status(Box::new(error)));
         }
         Ok(ApiResponse {
             method,
@@ -303,17 +393,22 @@ pub fn same_origin_policy() -> Policy {
 
 fn map_reqwest_error(method: &str, url: &str, error: reqwest::Error) -> Error {
     let reason = error_chain(&error);
+    // A failure while connecting (refused, DNS, TLS handshake, connect timeout) means the
+    // request never left: even a POST may be retried.
+    let before_sending = error.is_connect();
     if error.is_timeout() {
         Error::Timeout {
             method: method.to_owned(),
             url: url.to_owned(),
             reason,
+            before_sending,
         }
     } else {
         Error::Connection {
             method: method.to_owned(),
             url: url.to_owned(),
             reason,
+            before_sending,
         }
     }
 }
@@ -345,6 +440,9 @@ mod tests {
             connect_timeout: Duration::from_secs(1),
             ca_bundle: None,
             user_agent: "simplicate-python/test".to_owned(),
+            rate_limit: None,
+            rate_burst: 1,
+            retry: RetryPolicy::default(),
         }
     }
 
@@ -393,6 +491,7 @@ mod tests {
                 ("limit".to_owned(), "5".to_owned()),
             ],
             body: None,
+            max_retries: None,
         };
         assert_eq!(
             t.url_for(&req).unwrap().as_str(),

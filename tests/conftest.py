@@ -113,6 +113,8 @@ class ScriptedServer:
     def client(self, **kwargs: object) -> simplicate.Client:
         kwargs.setdefault("api_key", "scripted-key-1234")
         kwargs.setdefault("api_secret", "scripted-secret-5678")
+        kwargs.setdefault("rate_limit", None)
+        kwargs.setdefault("max_retries", 0)  # these tests are about single answers
         return simplicate.Client(base_url=self.url, **kwargs)  # type: ignore[arg-type]
 
     def close(self) -> None:

@@ -1358,7 +1358,10 @@ fn item_post_on_custom_field_groups_and_options_is_served() {
     assert_eq!(reply.status, 200, "{}", reply.text());
     let option = reply.data()["id"].as_str().expect("new id").to_owned();
     assert_eq!(
-        server.store().get("customfields/option", &option).expect("created")["customfield_id"],
+        server
+            .store()
+            .get("customfields/option", &option)
+            .expect("created")["customfield_id"],
         "customfieldoption:0123456789abcdef"
     );
 }

@@ -32,6 +32,7 @@ def test_public_names() -> None:
         "DEFAULT_API_SECRET",
         "FakeRequest",
         "FakeSimplicate",
+        "InjectedFault",
     ]
 
 

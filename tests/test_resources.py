@@ -27,21 +27,18 @@ REGISTRY = _core.registry()
 CRUD_NAMES = ("list", "get", "create", "put", "update", "delete")
 
 
-class WiredClient(simplicate.Client, ResourceTree):
-    """The Client with the tree, for as long as ``_client.py`` does not inherit it itself."""
-
-
 @pytest.fixture
 def tree(fake: FakeSimplicate) -> Iterator[Any]:
-    cls = simplicate.Client if issubclass(simplicate.Client, ResourceTree) else WiredClient
-    with cls(base_url=fake.url, api_key=fake.api_key, api_secret=fake.api_secret) as client:
+    with fake.client() as client:
         yield client
 
 
 @pytest.fixture(scope="module")
 def offline() -> Iterator[Any]:
     """A tree on a port where nothing listens: for what must not send requests at all."""
-    with WiredClient(base_url="http://127.0.0.1:9/api/v2", api_key="k", api_secret="s") as client:
+    with simplicate.Client(
+        base_url="http://127.0.0.1:9/api/v2", api_key="k", api_secret="s"
+    ) as client:
         yield client
 
 
@@ -173,7 +170,7 @@ def test_objects_are_cached_per_client_and_cost_no_request(fake: FakeSimplicate,
     assert tree.crm is tree.crm
     assert tree.crm.organization is tree.crm.organization
     assert type(tree.crm.organization) is type(tree.crm.organization)
-    with WiredClient(base_url=fake.url, api_key=fake.api_key, api_secret=fake.api_secret) as other:
+    with fake.client() as other:
         assert other.crm is not tree.crm
         assert other.crm.organization._client is other
         assert type(other.crm.organization) is type(tree.crm.organization)

@@ -10,7 +10,12 @@ from typing import Any
 from . import _core
 from ._constants import (
     DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_MAX_RETRIES,
     DEFAULT_PAGE_SIZE,
+    DEFAULT_RATE_BURST,
+    DEFAULT_RATE_LIMIT,
+    DEFAULT_RETRY_BACKOFF,
+    DEFAULT_RETRY_BACKOFF_MAX,
     DEFAULT_TIMEOUT,
     ENV_API_KEY,
     ENV_API_SECRET,
@@ -34,6 +39,13 @@ def _user_agent() -> str:
 def _seconds(name: str, value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise TypeError(f"{name} must be a number of seconds, got {type(value).__name__}")
+    return float(value)
+
+
+def _per_minute(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        kind = type(value).__name__
+        raise TypeError(f"rate_limit must be a number of requests per minute or None, got {kind}")
     return float(value)
 
 
@@ -77,6 +89,16 @@ class Client(ResourceTree):
         connect_timeout: seconds to establish a connection (default 10).
         ca_bundle: a PEM file of extra trusted root certificates (corporate proxies). The system's
             roots, and ``SSL_CERT_FILE``, are always honoured; verification is never turned off.
+        rate_limit: requests per minute for everything this client sends (all threads, pagers,
+            prefetches, retries), default 60; ``None`` turns pacing off.
+        rate_burst: requests that may go at once before pacing applies (default 3).
+        max_retries: retries of a transient failure (default 3; per call too). 429 answers are
+            retried for every method, honouring ``Retry-After`` and pausing the whole client;
+            500/502/503/504, connection errors and timeouts are retried for GET, PUT and
+            DELETE, and for a POST only when it provably never reached the server, so a create
+            is never applied twice. Each retry is logged at DEBUG on the ``simplicate`` logger.
+        retry_backoff, retry_backoff_max: the first wait between retries and its cap, in
+            seconds (default 0.5 doubling up to 8, with jitter).
 
     Every endpoint of the API is a method on the resource tree:
     ``client.crm.organization.list(filter={...})``, ``client.hours.hours.get(id)``,
@@ -97,6 +119,11 @@ class Client(ResourceTree):
         timeout: float = DEFAULT_TIMEOUT,
         connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
         ca_bundle: PathLike | None = None,
+        rate_limit: float | None = DEFAULT_RATE_LIMIT,
+        rate_burst: int = DEFAULT_RATE_BURST,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        retry_backoff: float = DEFAULT_RETRY_BACKOFF,
+        retry_backoff_max: float = DEFAULT_RETRY_BACKOFF_MAX,
     ) -> None:
         url = _resolve_address(domain, base_url)
         key = _credential("api_key", api_key, ENV_API_KEY)
@@ -111,12 +138,22 @@ class Client(ResourceTree):
             connect_timeout=_seconds("connect_timeout", connect_timeout),
             user_agent=_user_agent(),
             ca_bundle=os.fspath(ca_bundle) if ca_bundle is not None else None,
+            rate_limit=None if rate_limit is None else _per_minute(rate_limit),
+            rate_burst=_count("rate_burst", rate_burst),
+            max_retries=_count("max_retries", max_retries),
+            retry_backoff=_seconds("retry_backoff", retry_backoff),
+            retry_backoff_max=_seconds("retry_backoff_max", retry_backoff_max),
         )
 
     @property
     def base_url(self) -> str:
         """The API root every path is relative to, e.g. ``https://acme.simplicate.nl/api/v2``."""
         return self._transport.base_url
+
+    @property
+    def rate_limit(self) -> float | None:
+        """Requests per minute this client paces itself to, or None."""
+        return self._transport.rate_limit
 
     @property
     def closed(self) -> bool:
@@ -129,6 +166,7 @@ class Client(ResourceTree):
         *,
         params: Params | None = None,
         json: Any = None,
+        max_retries: int | None = None,
     ) -> dict[str, Any]:
         """Send one request and return the whole response envelope.
 
@@ -137,31 +175,40 @@ class Client(ResourceTree):
         slash is fine). ``params`` values may be str, int, float, bool (sent as 1/0), datetime,
         date, or lists of those; ``None`` values are left out. ``json`` is the body: dicts and
         lists of JSON values, datetimes and dates (written ``YYYY-MM-DD HH:MM:SS`` and
-        ``YYYY-MM-DD``) and Decimals.
+        ``YYYY-MM-DD``) and Decimals. ``max_retries`` overrides the client's for this call.
         """
         if not isinstance(method, str) or method.upper() not in _METHODS:
             raise ValueError(f"method={method!r}: expected one of {', '.join(_METHODS)}")
         if not isinstance(path, str):
             raise TypeError(f"path must be a str, got {type(path).__name__}")
-        return self._transport.request(method.upper(), path, params=params, json=json)
+        retries = None if max_retries is None else _count("max_retries", max_retries)
+        return self._transport.request(
+            method.upper(), path, params=params, json=json, max_retries=retries
+        )
 
-    def get(self, path: str, params: Params | None = None) -> Any:
+    def get(
+        self, path: str, params: Params | None = None, *, max_retries: int | None = None
+    ) -> Any:
         """GET ``path`` and return the envelope's ``data`` (a dict, or a list for collections)."""
-        return self.request("GET", path, params=params)["data"]
+        return self.request("GET", path, params=params, max_retries=max_retries)["data"]
 
-    def post(self, path: str, json: dict[str, Any] | list[Any]) -> Any:
+    def post(
+        self, path: str, json: dict[str, Any] | list[Any], *, max_retries: int | None = None
+    ) -> Any:
         """POST a JSON body and return ``data`` (for a create, ``{"id": "<new id>"}``)."""
         _require_body(json)
-        return self.request("POST", path, json=json)["data"]
+        return self.request("POST", path, json=json, max_retries=max_retries)["data"]
 
-    def put(self, path: str, json: dict[str, Any] | list[Any]) -> Any:
+    def put(
+        self, path: str, json: dict[str, Any] | list[Any], *, max_retries: int | None = None
+    ) -> Any:
         """PUT a JSON body (a partial update) and return ``data``."""
         _require_body(json)
-        return self.request("PUT", path, json=json)["data"]
+        return self.request("PUT", path, json=json, max_retries=max_retries)["data"]
 
-    def delete(self, path: str) -> Any:
+    def delete(self, path: str, *, max_retries: int | None = None) -> Any:
         """DELETE ``path`` and return ``data`` (usually ``None``)."""
-        return self.request("DELETE", path)["data"]
+        return self.request("DELETE", path, max_retries=max_retries)["data"]
 
     def _list(
         self,

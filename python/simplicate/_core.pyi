@@ -4,6 +4,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Literal, TypedDict, final
 
 __all__ = [
+    "FakeFault",
     "FakeServer",
     "PageStream",
     "Pager",
@@ -34,9 +35,20 @@ class Transport:
         connect_timeout: float,
         user_agent: str,
         ca_bundle: str | None = None,
+        rate_limit: float | None = None,
+        rate_burst: int = 1,
+        max_retries: int = ...,  # retry.rs: DEFAULT_MAX_RETRIES (3)
+        retry_backoff: float = ...,  # retry.rs: DEFAULT_BASE (0.5 s)
+        retry_backoff_max: float = ...,  # retry.rs: DEFAULT_CAP (8 s)
     ) -> Transport: ...
     def request(
-        self, method: str, path: str, *, params: Any = None, json: Any = None
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Any = None,
+        json: Any = None,
+        max_retries: int | None = None,
     ) -> dict[str, Any]:
         """Send one request with the GIL released; returns the decoded envelope."""
     def pager(
@@ -55,6 +67,10 @@ class Transport:
     def closed(self) -> bool: ...
     @property
     def base_url(self) -> str: ...
+    @property
+    def rate_limit(self) -> float | None: ...
+    @property
+    def max_retries(self) -> int: ...
 
 @final
 class FakeServer:
@@ -69,6 +85,8 @@ class FakeServer:
         records: dict[str, int] | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
+        rate_limit: int | None = None,
+        rate_window: float = 60.0,
     ) -> FakeServer: ...
     @property
     def url(self) -> str:
@@ -85,9 +103,49 @@ class FakeServer:
         """The logged requests: dicts with method, path, query, status, time."""
     def clear_requests(self) -> None: ...
     def reset(self) -> None:
-        """Restore the seeded data."""
+        """Restore the seeded data; withdraw every fault; free the rate limit's slots."""
     def stop(self) -> None:
         """Shut down and wait; idempotent."""
+    @property
+    def rate_limit(self) -> int | None:
+        """Requests per minute admitted before 429, or ``None``."""
+    def inject(
+        self,
+        path_glob: str = "*",
+        *,
+        method: str | None = None,
+        times: int | None = 1,
+        rate: float | None = None,
+        delay: float | None = None,
+        status: int | None = None,
+        body: str | bytes | None = None,
+        content_type: str | None = None,
+        retry_after: str | None = None,
+        drop_connection: bool = False,
+        truncate: bool = False,
+    ) -> FakeFault:
+        """Add a fault rule (checked after the earlier ones); ``ValueError`` names a bad
+        argument."""
+    def clear_faults(self) -> None: ...
+    def faults(self) -> list[FakeFault]:
+        """The rules that can still apply, in the order they are checked."""
+
+@final
+class FakeFault:
+    """One injected fault rule of a :class:`FakeServer`."""
+
+    @property
+    def hits(self) -> int: ...
+    @property
+    def remaining(self) -> int | None:
+        """``None``: no limit; 0 once expired or cancelled."""
+    @property
+    def active(self) -> bool: ...
+    @property
+    def path_glob(self) -> str: ...
+    @property
+    def method(self) -> str | None: ...
+    def cancel(self) -> None: ...
 
 class _RegistryAction(TypedDict):
     name: str

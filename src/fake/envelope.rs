@@ -115,6 +115,18 @@ pub fn error(status: StatusCode, message: impl Into<String>) -> Response {
     render(status, &Value::Null, Some(&[message.into()]), None)
 }
 
+/// The bytes of an error envelope, for answers assembled elsewhere (injected faults).
+pub fn error_body(message: impl Into<String>) -> Vec<u8> {
+    let errors = [message.into()];
+    let envelope = Envelope {
+        metadata: None,
+        data: &Value::Null,
+        errors: Some(&errors),
+        debug: (),
+    };
+    serde_json::to_vec(&envelope).unwrap_or_else(|_| SERIALISE_FAILED.to_vec())
+}
+
 /// 405 with the `Allow` header listing what the path does accept.
 pub fn method_not_allowed(method: &str, path: &str, allowed: &str) -> Response {
     let mut response = error(

@@ -8,6 +8,8 @@ use std::collections::VecDeque;
 use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use super::faults::FaultKind;
+
 /// Entries kept; older ones are dropped first.
 pub const LOG_CAPACITY: usize = 100_000;
 
@@ -21,6 +23,10 @@ pub struct LoggedRequest {
     pub status: u16,
     /// Seconds since the Unix epoch when the request arrived.
     pub time: f64,
+    /// Set when the answer was not the normal one: an injected fault, or the server's rate
+    /// limit. `status` is still what the client was sent (for `DropConnection`, the status the
+    /// head announced before the connection was cut).
+    pub fault: Option<FaultKind>,
 }
 
 #[derive(Debug, Default)]
@@ -76,6 +82,7 @@ mod tests {
             query: String::new(),
             status: 200,
             time: 0.0,
+            fault: None,
         }
     }
 

@@ -12,18 +12,24 @@
 //! - `envelope`: the `{"data", "errors", "debug"}` response shape
 //! - `seed`: deterministic starting data
 //! - `log`: the bounded log of requests served
+//! - `faults`: injected faults (error answers, delays, dropped connections, cut bodies)
+//! - `ratelimit`: the server's own requests-per-minute limit (429)
 //! - `ids`: PRNG, ids and timestamps the server mints
 
 mod actions;
 mod crud;
 mod envelope;
+mod faults;
 mod ids;
 mod log;
+mod ratelimit;
 mod routes;
 mod seed;
 mod server;
 mod store;
 
+pub use faults::{glob_matches, FaultError, FaultHandle, FaultKind, FaultOptions, MAX_DELAY_SECS};
 pub use log::{LoggedRequest, RequestLog, LOG_CAPACITY};
+pub use ratelimit::{RateLimiter, MINUTE};
 pub use server::{FakeConfig, FakeServer};
 pub use store::Store;

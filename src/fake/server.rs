@@ -15,7 +15,9 @@ use std::time::Duration;
 
 use tokio::sync::oneshot;
 
+use super::faults::{FaultError, FaultHandle, FaultOptions, Faults};
 use super::log::RequestLog;
+use super::ratelimit::{RateLimiter, MINUTE};
 use super::routes::{self, AppState};
 use super::store::Store;
 
@@ -34,6 +36,14 @@ pub struct FakeConfig {
     pub port: u16,
     /// Records per seeded collection ("hours/hours" → 1_000_000); others keep their defaults.
     pub sizes: BTreeMap<String, usize>,
+    /// Requests per minute the server admits before answering 429 with `Retry-After`, like the
+    /// real API; `None` for no limit. Exact meaning in `ratelimit.rs`: at most N authenticated
+    /// requests in any sliding window of 60 s (less 100 ms for arrival jitter).
+    pub rate_limit: Option<u32>,
+    /// The limit's window: one minute. Only tests change it, to watch slots free up without
+    /// waiting a minute.
+    #[doc(hidden)]
+    pub rate_window: Duration,
 }
 
 impl Default for FakeConfig {
@@ -45,6 +55,8 @@ impl Default for FakeConfig {
             host: IpAddr::V4(Ipv4Addr::LOCALHOST),
             port: 0,
             sizes: BTreeMap::new(),
+            rate_limit: None,
+            rate_window: MINUTE,
         }
     }
 }
@@ -55,6 +67,8 @@ pub struct FakeServer {
     addr: SocketAddr,
     store: Arc<Store>,
     log: Arc<RequestLog>,
+    faults: Arc<Faults>,
+    limiter: Option<Arc<RateLimiter>>,
     shutdown: Option<oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
 }
@@ -64,6 +78,17 @@ impl FakeServer {
     /// the socket is bound and the runtime is up; bind and runtime errors come back as
     /// `io::Error`.
     pub fn start(config: FakeConfig) -> io::Result<FakeServer> {
+        let limiter = match config.rate_limit {
+            None => None,
+            Some(limit) => Some(Arc::new(
+                RateLimiter::new(limit, config.rate_window).ok_or_else(|| {
+                    io::Error::new(
+                        io::ErrorKind::InvalidInput,
+                        "rate_limit and rate_window must be positive",
+                    )
+                })?,
+            )),
+        };
         // Seeding first: bad sizes are the caller's mistake and should not cost a port.
         let store = Arc::new(
             Store::with_sizes(config.seed, config.sizes)
@@ -73,9 +98,12 @@ impl FakeServer {
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
         let log = Arc::new(RequestLog::default());
+        let faults = Arc::new(Faults::new(config.seed));
         let state = Arc::new(AppState {
             store: Arc::clone(&store),
             log: Arc::clone(&log),
+            faults: Arc::clone(&faults),
+            limiter: limiter.clone(),
             api_key: config.api_key,
             api_secret: config.api_secret,
         });
@@ -89,6 +117,8 @@ impl FakeServer {
                 addr,
                 store,
                 log,
+                faults,
+                limiter,
                 shutdown: Some(shutdown_tx),
                 thread: Some(thread),
             }),
@@ -140,6 +170,33 @@ impl FakeServer {
     /// The server's store, for inspecting or planting records from the host process.
     pub fn store(&self) -> Arc<Store> {
         Arc::clone(&self.store)
+    }
+
+    /// Adds a fault rule (checked after those injected before it); see `faults.rs`.
+    pub fn inject(&self, options: FaultOptions) -> Result<FaultHandle, FaultError> {
+        self.faults.inject(options)
+    }
+
+    /// Withdraws every fault rule.
+    pub fn clear_faults(&self) {
+        self.faults.clear();
+    }
+
+    /// The fault rules that can still apply, in the order they are checked.
+    pub fn active_faults(&self) -> Vec<FaultHandle> {
+        self.faults.active()
+    }
+
+    /// Requests per minute, if the server has a limit.
+    pub fn rate_limit(&self) -> Option<u32> {
+        self.limiter.as_ref().map(|l| l.limit())
+    }
+
+    /// Frees every slot of the rate limit, as if no request had been made.
+    pub fn reset_rate_limit(&self) {
+        if let Some(limiter) = &self.limiter {
+            limiter.reset();
+        }
     }
 }
 

@@ -23,8 +23,9 @@ use crate::error::{Error, Result};
 use crate::pager::{with_tiebreak, PagePlan, Progress, RecentIds};
 use crate::py::decode::decode_envelope;
 use crate::py::errors::to_pyerr;
-use crate::py::wait::{spawn, wait, wait_task};
-use crate::transport::{ApiRequest, ApiResponse, Transport};
+use crate::py::outcome;
+use crate::py::wait::wait_task;
+use crate::transport::{ApiRequest, ApiResponse, Outcome, Transport};
 
 /// The query of a pull, shared by its pager and streams.
 struct Pull {
@@ -47,16 +48,12 @@ impl Pull {
             path: self.path.clone(),
             query,
             body: None,
+            max_retries: None,
         }
     }
 
-    fn fetch(
-        &self,
-        py: Python<'_>,
-        request: ApiRequest,
-    ) -> PyResult<JoinHandle<Result<ApiResponse>>> {
-        let transport = self.transport.clone();
-        spawn(py, async move { transport.send(request).await })
+    fn fetch(&self, py: Python<'_>, request: ApiRequest) -> PyResult<JoinHandle<Result<Outcome>>> {
+        outcome::start(py, self.transport.clone(), request)
     }
 }
 
@@ -152,9 +149,8 @@ impl PyPager {
         }
         let plan = self.pull.plan;
         let size = plan.page_size.min(plan.limit.unwrap_or(usize::MAX)).max(1);
-        let transport = self.pull.transport.clone();
         let request = self.pull.request(plan.offset, size, true);
-        let response = wait(py, async move { transport.send(request).await })?;
+        let response = outcome::send(py, self.pull.transport.clone(), request)?;
         let page = decode_page(py, &response)?;
         let count = page.count.ok_or_else(|| {
             to_pyerr(
@@ -194,9 +190,8 @@ impl PyPager {
                 Some(records.get_item(0)?)
             });
         }
-        let transport = self.pull.transport.clone();
         let request = self.pull.request(self.pull.plan.offset, 1, false);
-        let response = wait(py, async move { transport.send(request).await })?;
+        let response = outcome::send(py, self.pull.transport.clone(), request)?;
         let page = decode_page(py, &response)?;
         let records = page.records.into_bound(py);
         Ok(if records.is_empty() {
@@ -244,7 +239,7 @@ struct StreamState {
     progress: Progress,
     first: Option<Page>,
     /// The next page's request, already under way: (rows requested, task).
-    prefetch: Option<(usize, JoinHandle<Result<ApiResponse>>)>,
+    prefetch: Option<(usize, JoinHandle<Result<Outcome>>)>,
     seen: RecentIds,
 }
 
@@ -290,7 +285,7 @@ impl PyPageStream {
                 let Some((requested, task)) = state.prefetch.take() else {
                     return Ok(None);
                 };
-                let response = wait_task(py, task)?;
+                let response = outcome::finish(py, wait_task(py, task)?)?;
                 (requested, decode_page(py, &response)?)
             };
             let rows = page.records.bind(py);

@@ -15,9 +15,11 @@ use crate::pager::{PagePlan, MAX_PAGE_SIZE};
 use crate::py::decode::decode_envelope;
 use crate::py::encode::encode_json;
 use crate::py::errors::to_pyerr;
+use crate::py::outcome;
 use crate::py::pager::PyPager;
 use crate::py::params::encode_params;
 use crate::py::wait::wait;
+use crate::retry::{RetryPolicy, DEFAULT_BASE, DEFAULT_CAP, DEFAULT_MAX_RETRIES};
 use crate::transport::{ApiRequest, Transport, TransportConfig};
 
 #[pyclass(module = "simplicate._core", name = "Transport", frozen)]
@@ -51,7 +53,11 @@ fn method_of(method: &str) -> PyResult<reqwest::Method> {
 impl PyTransport {
     #[new]
     #[allow(clippy::too_many_arguments)] // keyword-only constructor arguments, one per option
-    #[pyo3(signature = (base_url, *, api_key, api_secret, timeout, connect_timeout, user_agent, ca_bundle=None))]
+    #[pyo3(signature = (
+        base_url, *, api_key, api_secret, timeout, connect_timeout, user_agent, ca_bundle=None,
+        rate_limit=None, rate_burst=1, max_retries=DEFAULT_MAX_RETRIES,
+        retry_backoff=DEFAULT_BASE.as_secs_f64(), retry_backoff_max=DEFAULT_CAP.as_secs_f64()
+    ))]
     fn new(
         py: Python<'_>,
         base_url: &str,
@@ -61,6 +67,11 @@ impl PyTransport {
         connect_timeout: f64,
         user_agent: String,
         ca_bundle: Option<PathBuf>,
+        rate_limit: Option<f64>,
+        rate_burst: u32,
+        max_retries: u32,
+        retry_backoff: f64,
+        retry_backoff_max: f64,
     ) -> PyResult<Self> {
         let config = TransportConfig {
             base_url: resolve_base_url(None, Some(base_url)).map_err(|e| to_pyerr(py, e))?,
@@ -70,6 +81,13 @@ impl PyTransport {
             connect_timeout: seconds("connect_timeout", connect_timeout)?,
             ca_bundle,
             user_agent,
+            rate_limit,
+            rate_burst,
+            retry: RetryPolicy {
+                max_retries,
+                base: seconds("retry_backoff", retry_backoff)?,
+                cap: seconds("retry_backoff_max", retry_backoff_max)?,
+            },
         };
         let inner = Transport::new(config).map_err(|e| to_pyerr(py, e))?;
         Ok(PyTransport {
@@ -78,7 +96,7 @@ impl PyTransport {
     }
 
     /// Send one request; returns the decoded envelope dict.
-    #[pyo3(signature = (method, path, *, params=None, json=None))]
+    #[pyo3(signature = (method, path, *, params=None, json=None, max_retries=None))]
     fn request<'py>(
         &self,
         py: Python<'py>,
@@ -86,6 +104,7 @@ impl PyTransport {
         path: &str,
         params: Option<&Bound<'py, PyAny>>,
         json: Option<&Bound<'py, PyAny>>,
+        max_retries: Option<u32>,
     ) -> PyResult<Bound<'py, PyDict>> {
         let method = method_of(method)?;
         let query = match params {
@@ -101,14 +120,14 @@ impl PyTransport {
             path: path.to_owned(),
             query,
             body,
+            max_retries,
         };
         // Path problems surface here, before anything is sent.
         self.inner.url_for(&request).map_err(|e| to_pyerr(py, e))?;
         if self.inner.is_closed() {
             return Err(to_pyerr(py, Error::Closed));
         }
-        let transport = self.inner.clone();
-        let response = wait(py, async move { transport.send(request).await })?;
+        let response = outcome::send(py, self.inner.clone(), request)?;
         decode_envelope(py, &response).map_err(|e| to_pyerr(py, e))
     }
 
@@ -133,6 +152,7 @@ impl PyTransport {
             path: path.to_owned(),
             query: Vec::new(),
             body: None,
+            max_retries: None,
         };
         self.inner.url_for(&probe).map_err(|e| to_pyerr(py, e))?;
         let plan = PagePlan {
@@ -150,6 +170,17 @@ impl PyTransport {
     #[getter]
     fn closed(&self) -> bool {
         self.inner.is_closed()
+    }
+
+    /// Requests per minute the client paces itself to (None: unpaced).
+    #[getter]
+    fn rate_limit(&self) -> Option<f64> {
+        self.inner.config().rate_limit
+    }
+
+    #[getter]
+    fn max_retries(&self) -> u32 {
+        self.inner.config().retry.max_retries
     }
 
     #[getter]

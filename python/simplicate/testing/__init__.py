@@ -6,6 +6,18 @@
 ...     client.get("crm/organization", params={"limit": 2})
 """
 
-from ._fake import DEFAULT_API_KEY, DEFAULT_API_SECRET, FakeRequest, FakeSimplicate
+from ._fake import (
+    DEFAULT_API_KEY,
+    DEFAULT_API_SECRET,
+    FakeRequest,
+    FakeSimplicate,
+    InjectedFault,
+)
 
-__all__ = ["DEFAULT_API_KEY", "DEFAULT_API_SECRET", "FakeRequest", "FakeSimplicate"]
+__all__ = [
+    "DEFAULT_API_KEY",
+    "DEFAULT_API_SECRET",
+    "FakeRequest",
+    "FakeSimplicate",
+    "InjectedFault",
+]

@@ -3,6 +3,7 @@
 For notebooks, manual exploration, and clients in other languages:
 
     python -m simplicate.testing serve --port 8765 --seed 1 --records crm/organization=5000
+    python -m simplicate.testing serve --rate-limit 60   # 429s like the real API
 """
 
 from __future__ import annotations
@@ -39,6 +40,13 @@ def main(argv: list[str] | None = None) -> int:
         metavar="PATH=COUNT",
         help="record counts, e.g. crm/organization=5000 hours/hours=100000",
     )
+    serve.add_argument(
+        "--rate-limit",
+        type=int,
+        default=None,
+        metavar="N",
+        help="answer 429 beyond N requests per minute (default: no limit)",
+    )
     serve.add_argument("--api-key", default=DEFAULT_API_KEY)
     serve.add_argument("--api-secret", default=DEFAULT_API_SECRET)
     args = parser.parse_args(argv)
@@ -47,20 +55,26 @@ def main(argv: list[str] | None = None) -> int:
     except argparse.ArgumentTypeError as exc:
         parser.error(str(exc))
 
-    fake = FakeSimplicate(
-        args.seed,
-        records=records or None,
-        api_key=args.api_key,
-        api_secret=args.api_secret,
-        host=args.host,
-        port=args.port,
-    )
+    try:
+        fake = FakeSimplicate(
+            args.seed,
+            records=records or None,
+            api_key=args.api_key,
+            api_secret=args.api_secret,
+            host=args.host,
+            port=args.port,
+            rate_limit=args.rate_limit,
+        )
+    except ValueError as exc:
+        parser.error(str(exc))
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     with fake:
         print(f"FakeSimplicate serving {fake.url}", flush=True)
         print(f"  Authentication-Key: {fake.api_key}", flush=True)
         print(f"  Authentication-Secret: {fake.api_secret}", flush=True)
+        if fake.rate_limit is not None:
+            print(f"  Rate limit: {fake.rate_limit} requests per minute", flush=True)
         print("Press Ctrl-C to stop.", flush=True)
         try:
             while not stop.wait(0.2):
