@@ -22,6 +22,7 @@ import sys
 from pathlib import Path
 
 from simplicate import _client
+from simplicate._files import UPLOAD_DOC
 from simplicate._registry import (
     Operation,
     ResourceSpec,
@@ -69,7 +70,18 @@ OWN_IMPORTS = {
     "Any": "typing",
     "Client": "._client",
     "ParamValue": "._types",
+    "Progress": "._files",
+    "UploadSource": "._files",
 }
+
+# Modules that are callable too (see ``_resources._module_calls``).
+MODULE_CALLS = {
+    "upload": (
+        ["self", "source: UploadSource", "*", "file_name: str | None = None",
+         "progress: bool | Progress | None = None"],
+        "str",
+    ),
+}  # fmt: skip
 
 
 def _client_imports() -> dict[str, str]:
@@ -171,6 +183,10 @@ def render() -> str:
         members = "\n".join(
             cached(attr, spec.class_name, resource_doc(spec)) for attr, spec in resources.items()
         )
+        if module in MODULE_CALLS:
+            params, returns = MODULE_CALLS[module]
+            head = signature("__call__", params, returns, "    ")
+            members += f"\n{head}\n{docstring(UPLOAD_DOC, '        ')}"
         out.append(
             f"class {module_class_name(module)}(Module):\n"
             f"{docstring(module_doc(module), '    ')}\n\n{members}\n"

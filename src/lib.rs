@@ -2,6 +2,7 @@
 //! `_core` below only registers it.
 
 pub mod config;
+pub mod download;
 pub mod error;
 pub mod fake;
 pub mod limiter;
@@ -11,6 +12,7 @@ pub mod registry;
 pub mod retry;
 pub mod runtime;
 pub mod transport;
+pub mod upload;
 
 mod py;
 
@@ -30,6 +32,8 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(py::transport::resolve_base_url_py, m)?)?;
     m.add_function(wrap_pyfunction!(py::transport::_panic_in_task, m)?)?;
     m.add_function(wrap_pyfunction!(py::params::encode_params_py, m)?)?;
+    m.add_function(wrap_pyfunction!(py::files::upload, m)?)?;
+    m.add_function(wrap_pyfunction!(py::files::download, m)?)?;
     m.add_function(wrap_pyfunction!(py::decode::decode_json_py, m)?)?;
     Ok(())
 }

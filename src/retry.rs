@@ -74,11 +74,19 @@ impl RetryPolicy {
     }
 
     /// Decide after attempt number `retries_done` (0 for the first attempt) failed with `error`.
-    pub fn decide(&self, method: &str, error: &Error, retries_done: u32, random: f64) -> Decision {
+    /// `idempotent`: repeating the request cannot apply it twice (GET, PUT, DELETE — but not
+    /// POST, nor the PUT that appends an upload chunk).
+    pub fn decide(
+        &self,
+        idempotent: bool,
+        error: &Error,
+        retries_done: u32,
+        random: f64,
+    ) -> Decision {
         if retries_done >= self.max_retries {
             return Decision::GiveUp;
         }
-        let is_post = method.eq_ignore_ascii_case("POST");
+        let is_post = !idempotent;
         let backoff = self.backoff(retries_done, random);
         let retry = |delay: Duration, rate_limited: bool, reason: String| Decision::Retry {
             delay,
@@ -160,26 +168,30 @@ mod tests {
         let p = RetryPolicy::default();
         for method in ["GET", "PUT", "DELETE", "POST"] {
             let post = method == "POST";
+            let idempotent = !post;
             assert!(
-                retries(&p.decide(method, &status(429, None), 0, 0.5)),
+                retries(&p.decide(idempotent, &status(429, None), 0, 0.5)),
                 "{method}"
             );
             for code in [500, 502, 503, 504] {
                 assert_eq!(
-                    retries(&p.decide(method, &status(code, None), 0, 0.5)),
+                    retries(&p.decide(idempotent, &status(code, None), 0, 0.5)),
                     !post
                 );
             }
             for code in [400, 401, 403, 404, 409, 422, 501] {
-                assert!(!retries(&p.decide(method, &status(code, None), 0, 0.5)));
+                assert!(!retries(&p.decide(idempotent, &status(code, None), 0, 0.5)));
             }
-            assert!(retries(&p.decide(method, &connection(true), 0, 0.5)));
+            assert!(retries(&p.decide(idempotent, &connection(true), 0, 0.5)));
             assert_eq!(
-                retries(&p.decide(method, &connection(false), 0, 0.5)),
+                retries(&p.decide(idempotent, &connection(false), 0, 0.5)),
                 !post
             );
-            assert!(retries(&p.decide(method, &timeout(true), 0, 0.5)));
-            assert_eq!(retries(&p.decide(method, &timeout(false), 0, 0.5)), !post);
+            assert!(retries(&p.decide(idempotent, &timeout(true), 0, 0.5)));
+            assert_eq!(
+                retries(&p.decide(idempotent, &timeout(false), 0, 0.5)),
+                !post
+            );
         }
         let decode = Error::Decode {
             method: "GET".into(),
@@ -187,7 +199,7 @@ mod tests {
             status: 200,
             reason: "cut".into(),
         };
-        assert!(!retries(&p.decide("GET", &decode, 0, 0.5)));
+        assert!(!retries(&p.decide(true, &decode, 0, 0.5)));
     }
 
     #[test]
@@ -196,17 +208,14 @@ mod tests {
             max_retries: 2,
             ..RetryPolicy::default()
         };
-        assert!(retries(&p.decide("GET", &status(503, None), 1, 0.0)));
-        assert_eq!(
-            p.decide("GET", &status(503, None), 2, 0.0),
-            Decision::GiveUp
-        );
+        assert!(retries(&p.decide(true, &status(503, None), 1, 0.0)));
+        assert_eq!(p.decide(true, &status(503, None), 2, 0.0), Decision::GiveUp);
         let none = RetryPolicy {
             max_retries: 0,
             ..p
         };
         assert_eq!(
-            none.decide("GET", &status(503, None), 0, 0.0),
+            none.decide(true, &status(503, None), 0, 0.0),
             Decision::GiveUp
         );
     }
@@ -233,7 +242,7 @@ mod tests {
     #[test]
     fn retry_after_is_honoured_and_flags_a_pause() {
         let p = RetryPolicy::default();
-        match p.decide("POST", &status(429, Some(Duration::from_secs(7))), 0, 0.5) {
+        match p.decide(false, &status(429, Some(Duration::from_secs(7))), 0, 0.5) {
             Decision::Retry {
                 delay,
                 rate_limited,
@@ -245,7 +254,7 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert_eq!(
-            p.decide("GET", &status(429, Some(Duration::from_secs(3600))), 0, 0.5),
+            p.decide(true, &status(429, Some(Duration::from_secs(3600))), 0, 0.5),
             Decision::GiveUp
         );
     }

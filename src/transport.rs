@@ -70,6 +70,30 @@ pub struct ApiRequest {
     pub body: Option<Vec<u8>>,
     /// This call's retry budget; None takes the client's.
     pub max_retries: Option<u32>,
+    /// Whether repeating it cannot apply it twice; None: by method (everything but POST).
+    pub idempotent: Option<bool>,
+    /// Send `Accept: */*` instead of JSON (a file download).
+    pub accept_any: bool,
+}
+
+impl ApiRequest {
+    /// A request with the defaults: no query, no body, the client's retries.
+    pub fn new(method: reqwest::Method, path: impl Into<String>) -> ApiRequest {
+        ApiRequest {
+            method,
+            path: path.into(),
+            query: Vec::new(),
+            body: None,
+            max_retries: None,
+            idempotent: None,
+            accept_any: false,
+        }
+    }
+
+    pub fn is_idempotent(&self) -> bool {
+        self.idempotent
+            .unwrap_or(self.method != reqwest::Method::POST)
+    }
 }
 
 /// One retry that happened, for the DEBUG log (no credentials: they live in headers only).
@@ -187,18 +211,13 @@ impl Transport {
         Ok(url)
     }
 
-    /// Send a request through the pacer, retrying as the policy allows (see `retry.rs`).
+    /// Send a request through the pacer, retrying as the policy allows (see `retry.rs`), and
+    /// read its body.
     pub async fn send(&self, request: ApiRequest) -> Outcome {
-        let policy = RetryPolicy {
-            max_retries: request.max_retries.unwrap_or(self.config.retry.max_retries),
-            ..self.config.retry
-        };
         let mut retries = Vec::new();
-        let mut done = 0;
         loop {
             self.pacer.ready().await;
-            let result = self.send_once(&request).await;
-            let error = match result {
+            let error = match self.send_once(&request).await {
                 Ok(response) => {
                     return Outcome {
                         result: Ok(response),
@@ -207,44 +226,92 @@ impl Transport {
                 }
                 Err(error) => error,
             };
-            match policy.decide(request.method.as_str(), &error, done, fastrand::f64()) {
-                Decision::GiveUp => {
-                    return Outcome {
-                        result: Err(error),
-                        retries,
-                    }
-                }
-                Decision::Retry {
-                    delay,
-                    rate_limited,
-                    reason,
-                } => {
-                    done += 1;
-                    retries.push(RetryNote {
-                        method: request.method.as_str().to_owned(),
-                        url: self
-                            .url_for(&request)
-                            .map(|u| u.to_string())
-                            .unwrap_or_default(),
-                        retry: done,
-                        max_retries: policy.max_retries,
-                        reason,
-                        delay,
-                    });
-                    if rate_limited {
-                        // Everyone waits: the server said this client is going too fast.
-                        self.pacer.pause_for(delay);
-                    } else {
-                        tokio::time::sleep(delay).await;
-                    }
-                }
+            if let Err(error) = self.after_failure(&request, error, &mut retries).await {
+                return Outcome {
+                    result: Err(error),
+                    retries,
+                };
             }
         }
     }
 
-    /// One attempt: send and read the body. Non-2xx answers become `Error::Status`, a refused
-    /// cross-origin redirect `Error::Redirect`.
+    /// Like `send`, but hand back the 2xx response with its body unread, to be streamed
+    /// (downloads). Failures before the body starts are retried like any other.
+    pub async fn open(&self, request: &ApiRequest) -> (Result<Streaming>, Vec<RetryNote>) {
+        let mut retries = Vec::new();
+        loop {
+            self.pacer.ready().await;
+            let error = match self.head_once(request).await {
+                Ok((response, head)) => return (Ok(Streaming { response, head }), retries),
+                Err(error) => error,
+            };
+            if let Err(error) = self.after_failure(request, error, &mut retries).await {
+                return (Err(error), retries);
+            }
+        }
+    }
+
+    /// After a failed attempt: wait as the retry policy says and note the retry (Ok), or give
+    /// the error back (Err) when it says give up.
+    async fn after_failure(
+        &self,
+        request: &ApiRequest,
+        error: Error,
+        retries: &mut Vec<RetryNote>,
+    ) -> Result<()> {
+        let policy = RetryPolicy {
+            max_retries: request.max_retries.unwrap_or(self.config.retry.max_retries),
+            ..self.config.retry
+        };
+        let done = u32::try_from(retries.len()).unwrap_or(u32::MAX);
+        match policy.decide(request.is_idempotent(), &error, done, fastrand::f64()) {
+            Decision::GiveUp => Err(error),
+            Decision::Retry {
+                delay,
+                rate_limited,
+                reason,
+            } => {
+                retries.push(RetryNote {
+                    method: request.method.as_str().to_owned(),
+                    url: self
+                        .url_for(request)
+                        .map(|u| u.to_string())
+                        .unwrap_or_default(),
+                    retry: done + 1,
+                    max_retries: policy.max_retries,
+                    reason,
+                    delay,
+                });
+                if rate_limited {
+                    // Everyone waits: the server said this client is going too fast.
+                    self.pacer.pause_for(delay);
+                } else {
+                    tokio::time::sleep(delay).await;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// One attempt: send and read the body.
     async fn send_once(&self, request: &ApiRequest) -> Result<ApiResponse> {
+        let (response, head) = self.head_once(request).await?;
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| map_reqwest_error(&head.method, &head.url, e))?;
+        Ok(ApiResponse {
+            method: head.method,
+            url: head.url,
+            status: head.status,
+            content_type: head.content_type,
+            body,
+        })
+    }
+
+    /// One attempt up to a 2xx head. Non-2xx answers (their body read for the message) become
+    /// `Error::Status`, a refused cross-origin redirect `Error::Redirect`.
+    async fn head_once(&self, request: &ApiRequest) -> Result<(reqwest::Response, Head)> {
         let url = self.url_for(request)?;
         let client = self.client()?;
         let method = request.method.as_str().to_owned();
@@ -253,53 +320,78 @@ impl Transport {
         if let Some(body) = &request.body {
             builder = builder.body(body.clone());
         }
+        if request.accept_any {
+            builder = builder.header(ACCEPT, "*/*");
+        }
         let response = builder
             .send()
             .await
             .map_err(|e| map_reqwest_error(&method, &shown_url, e))?;
         let status = response.status().as_u16();
-        let content_type = response
-            .headers()
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        let location = response
-            .headers()
-            .get(reqwest::header::LOCATION)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        let retry_after = response
-            .headers()
-            .get(reqwest::header::RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| parse_retry_after(v, std::time::SystemTime::now()));
-        let final_url = response.url().to_string();
+        let header = |name: reqwest::header::HeaderName| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        let head = Head {
+            method,
+            url: response.url().to_string(),
+            status,
+            content_type: header(CONTENT_TYPE),
+            content_length: response.content_length(),
+            content_disposition: header(reqwest::header::CONTENT_DISPOSITION),
+        };
+        if (200..300).contains(&status) {
+            return Ok((response, head));
+        }
+        let location = header(reqwest::header::LOCATION);
+        let retry_after = header(reqwest::header::RETRY_AFTER)
+            .and_then(|v| parse_retry_after(&v, std::time::SystemTime::now()));
         let body = response
             .bytes()
             .await
-            .map_err(|e| map_reqwest_error(&method, &final_url, e))?;
-        if (300..400).contains(&status) {
-            if let Some(location) = location {
-                return Err(Error::Redirect {
-                    method,
-                    url: final_url,
-                    status,
-                    location,
-                });
-            }
+            .map_err(|e| map_reqwest_error(&head.method, &head.url, e))?;
+        if let (true, Some(location)) = ((300..400).contains(&status), location) {
+            return Err(Error::Redirect {
+                method: head.method,
+                url: head.url,
+                status,
+                location,
+            });
         }
-        if !(200..300).contains(&status) {
-            let mut error = StatusError::new(&method, &final_url, status, content_type, body);
-            error.retry_after = retry_after;
-            return Err(Error::Status(Box::new(error)));
-        }
-        Ok(ApiResponse {
-            method,
-            url: final_url,
-            status,
-            content_type,
-            body,
-        })
+        let mut error = StatusError::new(&head.method, &head.url, status, head.content_type, body);
+        error.retry_after = retry_after;
+        Err(Error::Status(Box::new(error)))
+    }
+}
+
+/// What a response's head says, before its body is read.
+#[derive(Debug, Clone)]
+pub struct Head {
+    pub method: String,
+    pub url: String,
+    pub status: u16,
+    pub content_type: Option<String>,
+    pub content_length: Option<u64>,
+    pub content_disposition: Option<String>,
+}
+
+/// A 2xx response whose body is read chunk by chunk.
+#[derive(Debug)]
+pub struct Streaming {
+    response: reqwest::Response,
+    pub head: Head,
+}
+
+impl Streaming {
+    /// The next piece of the body; None at its end.
+    pub async fn chunk(&mut self) -> Result<Option<Bytes>> {
+        self.response
+            .chunk()
+            .await
+            .map_err(|e| map_reqwest_error(&self.head.method, &self.head.url, e))
     }
 }
 
@@ -484,14 +576,11 @@ mod tests {
     fn query_is_appended_encoded() {
         let t = Transport::new(config()).unwrap();
         let req = ApiRequest {
-            method: reqwest::Method::GET,
-            path: "crm/organization".to_owned(),
             query: vec![
                 ("q[name]".to_owned(), "*Bob & co*".to_owned()),
                 ("limit".to_owned(), "5".to_owned()),
             ],
-            body: None,
-            max_retries: None,
+            ..ApiRequest::new(reqwest::Method::GET, "crm/organization")
         };
         assert_eq!(
             t.url_for(&req).unwrap().as_str(),

@@ -16,6 +16,8 @@ def test_public_names() -> None:
         "Client",
         "ConfigurationError",
         "DecodeError",
+        "DownloadedBytes",
+        "DownloadedFile",
         "NotFoundError",
         "PermissionDeniedError",
         "RateLimitError",

@@ -25,6 +25,7 @@ from ._exceptions import (
     SimplicateError,
     UnprocessableEntityError,
 )
+from ._files import DownloadedBytes, DownloadedFile
 
 __all__ = [
     "APIConnectionError",
@@ -35,6 +36,8 @@ __all__ = [
     "Client",
     "ConfigurationError",
     "DecodeError",
+    "DownloadedBytes",
+    "DownloadedFile",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",

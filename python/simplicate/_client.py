@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 import platform
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, BinaryIO
 
-from . import _core
+from . import _core, _files
 from ._constants import (
     DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_MAX_RETRIES,
@@ -23,6 +23,7 @@ from ._constants import (
     ENV_DOMAIN,
 )
 from ._exceptions import ConfigurationError
+from ._files import DownloadedBytes, DownloadedFile, Progress, UploadSource
 from ._pager import Pager
 from ._resources import ResourceTree
 from ._types import Params, PathLike
@@ -99,6 +100,9 @@ class Client(ResourceTree):
             is never applied twice. Each retry is logged at DEBUG on the ``simplicate`` logger.
         retry_backoff, retry_backoff_max: the first wait between retries and its cap, in
             seconds (default 0.5 doubling up to 8, with jitter).
+
+    Files: ``client.upload(source)`` (chunked, streamed), ``client.upload_document(...)``,
+    ``client.download(document_id, dest)`` and ``client.download_invoice_pdf(...)``.
 
     Every endpoint of the API is a method on the resource tree:
     ``client.crm.organization.list(filter={...})``, ``client.hours.hours.get(id)``,
@@ -240,6 +244,62 @@ class Client(ResourceTree):
         return Pager(
             self._transport.pager(path, query, page_size=page_size, limit=limit, offset=offset)
         )
+
+    def upload_document(
+        self,
+        source: UploadSource,
+        *,
+        title: str,
+        document_type_id: str,
+        linked_to: dict[str, str],
+        description: str | None = None,
+        file_name: str | None = None,
+        progress: bool | Progress | None = None,
+    ) -> str:
+        """Upload ``source`` and create a document from it; returns the document id.
+
+        ``linked_to`` names what it belongs to, e.g. ``{"person_id": "person:..."}``.
+        """
+        return _files.upload_document(
+            self,
+            source,
+            title=title,
+            document_type_id=document_type_id,
+            linked_to=linked_to,
+            description=description,
+            file_name=file_name,
+            progress=progress,
+        )
+
+    def download(
+        self,
+        document_id: str,
+        dest: str | os.PathLike[str] | BinaryIO | None = None,
+        *,
+        progress: bool | Progress | None = None,
+    ) -> DownloadedBytes | DownloadedFile:
+        """Download a document's file.
+
+        Without ``dest`` it returns the bytes (a ``bytes`` subclass with ``content_type`` and
+        ``file_name``). With a path it streams to a temporary file beside it and renames it into
+        place when complete, so a failed download leaves nothing at ``dest``; with a binary file
+        object it writes into it. Both return a :class:`DownloadedFile` (``path``, ``size``,
+        ``content_type``, ``file_name``). A broken transfer to memory or a path starts over (up
+        to ``max_retries`` times).
+        """
+        return _files.download(self, document_id, dest, progress=progress)
+
+    def download_invoice_pdf(
+        self,
+        invoice_id: str,
+        dest: str | os.PathLike[str] | BinaryIO | None = None,
+        *,
+        progress: bool | Progress | None = None,
+    ) -> DownloadedBytes | DownloadedFile:
+        """The documented invoice use case: find the invoice's PDF document
+        (``invoices/document?q[linked_to.invoice_id]=...``) and download it.
+        Raises :class:`NotFoundError` when the invoice has none."""
+        return _files.download_invoice_pdf(self, invoice_id, dest, progress=progress)
 
     def close(self) -> None:
         """Release the connections. Later calls raise RuntimeError. Safe to call twice."""

@@ -13,10 +13,12 @@ __all__ = [
     "_decode_json",
     "_panic_in_task",
     "build_query",
+    "download",
     "encode_params",
     "parse_query",
     "registry",
     "resolve_base_url",
+    "upload",
 ]
 
 __version__: str
@@ -262,3 +264,25 @@ def parse_query(pairs: Sequence[tuple[str, str]]) -> _ParsedQuery:
 
 def _decode_json(data: bytes) -> Any:
     """The response decoder (jiter), exposed for benchmarks against other decoders."""
+
+def upload(
+    transport: Transport,
+    *,
+    file_name: str,
+    file_size: int,
+    path: str | None = None,
+    data: bytes | bytearray | None = None,
+    reader: Any = None,
+    progress: Any = None,
+) -> str:
+    """Chunked upload from exactly one of path/data/reader; returns the upload_queue_id."""
+
+def download(
+    transport: Transport,
+    path: str,
+    *,
+    dest_path: str | None = None,
+    writer: Any = None,
+    progress: Any = None,
+) -> tuple[bytes | None, str | None, int, str | None]:
+    """Stream a download; returns (bytes or None, content type, size, suggested file name)."""

@@ -313,11 +313,37 @@ def _module_property(module: str) -> functools.cached_property[Any]:
     return _cached("ResourceTree", module, module_, module_doc(module))
 
 
+def _upload_call(
+    self: Module,
+    source: Any,
+    *,
+    file_name: str | None = None,
+    progress: Any = None,
+) -> str:
+    from ._files import upload
+
+    return upload(self._client, source, file_name=file_name, progress=progress)
+
+
+def _module_calls() -> dict[str, Callable[..., Any]]:
+    """Modules that are callable as well: ``client.upload(source)`` uploads a file in chunks
+    while ``client.upload.chunked`` stays the raw endpoint."""
+    from ._files import UPLOAD_DOC
+
+    _upload_call.__doc__ = UPLOAD_DOC
+    _upload_call.__name__ = "__call__"
+    _upload_call.__qualname__ = f"{module_class_name('upload')}.__call__"
+    return {"upload": _upload_call}
+
+
 @_once
 def module_class(module: str) -> type[Module]:
     namespace: dict[str, Any] = {
         attr: _resource_property(module, attr) for attr in modules()[module]
     }
+    call = _module_calls().get(module)
+    if call is not None:
+        namespace["__call__"] = call
     namespace.update(__module__=__name__, __doc__=module_doc(module), _module=module)
     return type(module_class_name(module), (Module,), namespace)
 

@@ -8,6 +8,7 @@ from functools import cached_property
 from typing import Any
 
 from ._client import Client
+from ._files import Progress, UploadSource
 from ._pager import Pager
 from ._types import Params, ParamValue
 
@@ -4205,6 +4206,28 @@ class UploadModule(Module):
     @cached_property
     def chunked(self) -> UploadChunked:
         """Chunked file upload: ``/upload/chunked``. Methods: create, update."""
+    def __call__(
+        self,
+        source: UploadSource,
+        *,
+        file_name: str | None = None,
+        progress: bool | Progress | None = None,
+    ) -> str:
+        """Upload a file in chunks and return its ``upload_queue_id``.
+
+        ``source`` is a path, bytes-like, or a binary file object (seekable, so its size
+        is known). It is read and base64-encoded one 375,000-byte slice at a time (500 kB
+        of base64, the API's limit per chunk), so memory stays bounded whatever the size.
+        Chunks go through the client's pacing and retries, and a chunk whose answer was
+        lost is never appended twice: the upload resumes from the server's
+        ``file_size_current``. ``file_name`` defaults to the path's or file object's name
+        (required for bytes). ``progress=True`` shows a tqdm bar (``pip install
+        'simplicate[progress]'``), or pass ``progress=callable(done_bytes, total_bytes)``.
+        Missing, unreadable, directory or empty sources raise before anything is sent.
+
+        ``client.upload`` is also the API's ``upload`` module: ``client.upload.chunked``
+        reaches the raw endpoints.
+        """
 
 class UploadChunked(Resource):
     """Chunked file upload: ``/upload/chunked``. Methods: create, update."""

@@ -2,6 +2,7 @@
 //! endpoints whose records live in another collection (`sales/converttoproject/{id}` shows a
 //! sale), merges and merge comparisons, and ordering commands. Each answers in the shape the
 //! spec's result models give, from the fake's own data, so a client sees consistent state.
+//! Uploads, documents' files and timeline attachments are dispatched from here to `files.rs`.
 //! `special` returns `None` for everything it does not own; `crud.rs` handles the rest.
 
 use axum::response::Response;
@@ -10,6 +11,7 @@ use serde_json::{Map, Value};
 
 use super::crud::{id_data, not_found};
 use super::envelope;
+use super::files;
 use super::ids;
 use super::routes::Call;
 use super::store::Store;
@@ -19,6 +21,9 @@ pub fn special(call: &Call) -> Option<Response> {
     let resource = call.route.resource();
     let key = (resource.module, resource.name);
     let id = call.id.as_deref();
+    if let Some(response) = file_endpoints(call, key, id) {
+        return Some(response);
+    }
     match (call.route, call.method) {
         (Route::Action(_, _, action), _) => {
             let id = id?;
@@ -57,6 +62,37 @@ pub fn special(call: &Call) -> Option<Response> {
         },
         (Route::Collection(_), Method::Put) if key == ("hours", "timesheetrow/order") => {
             Some(envelope::ok(&Value::Null))
+        }
+        _ => None,
+    }
+}
+
+/// The chunked upload, documents backed by uploads, downloads and timeline attachments
+/// (`files.rs`). `None` leaves the request to the rest of `special`, then to CRUD: a
+/// `documents/document` POST or PUT without `upload_queue_id` is a plain one.
+fn file_endpoints(call: &Call, key: (&str, &str), id: Option<&str>) -> Option<Response> {
+    match (call.route, call.method, key) {
+        (Route::Collection(_), Method::Post, ("upload", "chunked")) => {
+            Some(files::start_upload(call))
+        }
+        (Route::Item(..), Method::Put, ("upload", "chunked")) => Some(files::put_chunk(call, id?)),
+        (Route::Collection(_), Method::Post, ("documents", "document")) => {
+            files::create_document(call)
+        }
+        (Route::Collection(_), Method::Put, ("documents", "document")) => {
+            files::replace_document_file(call)
+        }
+        (Route::Item(..), Method::Delete, ("documents", "document")) => {
+            Some(files::delete_document(call, id?))
+        }
+        (Route::Item(..), Method::Get, ("documents", "download")) => {
+            Some(files::download(call, id?))
+        }
+        (Route::Collection(_), Method::Post, ("timeline", "attachment")) => {
+            Some(files::attach(call))
+        }
+        (Route::Item(..), Method::Delete, ("timeline", "attachment")) => {
+            Some(files::detach(call, id?))
         }
         _ => None,
     }

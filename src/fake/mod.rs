@@ -8,6 +8,7 @@
 //! - `routes`: authentication, routing through the registry, body validation
 //! - `crud`: list (the query language), get, create, update, delete
 //! - `actions`: everything that is not plain CRUD
+//! - `files`: the chunked upload, documents' bytes and downloads, timeline attachments
 //! - `store`: the records, shared with the host process
 //! - `envelope`: the `{"data", "errors", "debug"}` response shape
 //! - `seed`: deterministic starting data
@@ -20,6 +21,7 @@ mod actions;
 mod crud;
 mod envelope;
 mod faults;
+mod files;
 mod ids;
 mod log;
 mod ratelimit;

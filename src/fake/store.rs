@@ -16,6 +16,7 @@ use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use indexmap::IndexMap;
 use serde_json::{Map, Value};
 
+use super::files::Files;
 use super::ids::{self, SplitMix64};
 use super::seed::Generator;
 
@@ -29,6 +30,8 @@ pub struct Store {
     seed: u64,
     sizes: BTreeMap<String, usize>,
     inner: RwLock<Inner>,
+    /// Uploads and the bytes behind documents (`files.rs`), under a lock of their own.
+    files: Files,
 }
 
 #[derive(Debug)]
@@ -85,6 +88,17 @@ fn id_prefix(collection: &str) -> &str {
     crate::registry::find_path(collection)
         .map(|r| r.id_prefix)
         .unwrap_or_else(|| collection.rsplit('/').next().unwrap_or(collection))
+}
+
+/// A POST body as stored: without the client's `id`, with the server's timestamps.
+fn server_owned(body: Map<String, Value>) -> Map<String, Value> {
+    // Filtered rather than `remove`d: with preserve_order, `remove` swaps the last field
+    // into the vacated slot and scrambles the client's field order.
+    let mut body: Map<String, Value> = body.into_iter().filter(|(k, _)| k != "id").collect();
+    let now = Value::String(ids::now_timestamp());
+    body.insert("created_at".to_owned(), now.clone());
+    body.insert("updated_at".to_owned(), now);
+    body
 }
 
 fn record_id_of_map(record: &Map<String, Value>) -> Option<&str> {
@@ -193,6 +207,7 @@ impl Store {
                 collections: HashMap::new(),
                 ids: SplitMix64::new(seed ^ ID_STREAM),
             }),
+            files: Files::new(seed),
         })
     }
 
@@ -204,11 +219,17 @@ impl Store {
             seed,
             inner: RwLock::new(Inner::seeded(seed, &generator)),
             sizes,
+            files: Files::new(seed),
         })
     }
 
     pub fn seed(&self) -> u64 {
         self.seed
+    }
+
+    /// Uploads in progress, completed uploads and the bytes behind documents.
+    pub(crate) fn files(&self) -> &Files {
+        &self.files
     }
 
     // A panic while holding the lock cannot leave a half-written record behind (every write is
@@ -261,6 +282,7 @@ impl Store {
             },
         };
         *self.write() = fresh;
+        self.files.reset();
     }
 
     /// Runs `f` over `collection` (empty if unknown) under the read lock, so a page can be
@@ -288,13 +310,30 @@ impl Store {
 
     /// POST semantics: the server owns `id`, `created_at` and `updated_at`.
     pub(crate) fn create(&self, collection: &str, body: Map<String, Value>) -> String {
-        // Filtered rather than `remove`d: with preserve_order, `remove` swaps the last field
-        // into the vacated slot and scrambles the client's field order.
-        let mut body: Map<String, Value> = body.into_iter().filter(|(k, _)| k != "id").collect();
-        let now = Value::String(ids::now_timestamp());
-        body.insert("created_at".to_owned(), now.clone());
-        body.insert("updated_at".to_owned(), now);
-        self.write().insert(collection, body)
+        self.write().insert(collection, server_owned(body))
+    }
+
+    /// `create`, with `finish` setting the fields that depend on the new id (links that name
+    /// it), under the same write lock: nobody sees the record without them.
+    pub(crate) fn create_then(
+        &self,
+        collection: &str,
+        body: Map<String, Value>,
+        finish: impl FnOnce(&str, &mut Map<String, Value>),
+    ) -> String {
+        let mut inner = self.write();
+        let id = inner.insert(collection, server_owned(body));
+        if let Some(bytes) = inner
+            .collections
+            .get_mut(collection)
+            .and_then(|c| c.records.get_mut(&id))
+        {
+            if let Value::Object(mut record) = decode(bytes) {
+                finish(&id, &mut record);
+                *bytes = encode(&record);
+            }
+        }
+        id
     }
 
     /// PUT semantics: top-level keys replace stored ones; `id` and `created_at` stay, and

@@ -4,6 +4,7 @@ pub mod decode;
 pub mod encode;
 pub mod errors;
 pub mod fake;
+pub mod files;
 pub mod outcome;
 pub mod pager;
 pub mod params;

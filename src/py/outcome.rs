@@ -46,7 +46,11 @@ pub fn finish(py: Python<'_>, outcome: Outcome) -> PyResult<ApiResponse> {
     outcome.result.map_err(|e| to_pyerr(py, e))
 }
 
-fn log_retries(py: Python<'_>, retries: &[RetryNote]) -> PyResult<()> {
+/// Log retries at DEBUG on the `simplicate` logger (a no-op unless that level is enabled).
+pub fn log_retries(py: Python<'_>, retries: &[RetryNote]) -> PyResult<()> {
+    if retries.is_empty() {
+        return Ok(());
+    }
     let logger = LOGGER.get_or_try_init(py, || {
         py.import("logging")?
             .call_method1("getLogger", ("simplicate",))

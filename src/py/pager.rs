@@ -44,11 +44,8 @@ impl Pull {
             query.push(("metadata".to_owned(), "count".to_owned()));
         }
         ApiRequest {
-            method: reqwest::Method::GET,
-            path: self.path.clone(),
             query,
-            body: None,
-            max_retries: None,
+            ..ApiRequest::new(reqwest::Method::GET, self.path.clone())
         }
     }
 

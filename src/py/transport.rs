@@ -24,7 +24,7 @@ use crate::transport::{ApiRequest, Transport, TransportConfig};
 
 #[pyclass(module = "simplicate._core", name = "Transport", frozen)]
 pub struct PyTransport {
-    inner: Arc<Transport>,
+    pub(crate) inner: Arc<Transport>,
 }
 
 fn seconds(name: &str, value: f64) -> PyResult<Duration> {
@@ -116,11 +116,10 @@ impl PyTransport {
             _ => None,
         };
         let request = ApiRequest {
-            method,
-            path: path.to_owned(),
             query,
             body,
             max_retries,
+            ..ApiRequest::new(method, path)
         };
         // Path problems surface here, before anything is sent.
         self.inner.url_for(&request).map_err(|e| to_pyerr(py, e))?;
@@ -147,13 +146,7 @@ impl PyTransport {
                 "page_size must be between 1 and {MAX_PAGE_SIZE}, got {page_size}"
             )));
         }
-        let probe = ApiRequest {
-            method: reqwest::Method::GET,
-            path: path.to_owned(),
-            query: Vec::new(),
-            body: None,
-            max_retries: None,
-        };
+        let probe = ApiRequest::new(reqwest::Method::GET, path);
         self.inner.url_for(&probe).map_err(|e| to_pyerr(py, e))?;
         let plan = PagePlan {
             page_size,

@@ -1,10 +1,12 @@
 //! Invoices: lines whose totals add up, an organization that is the invoiced project's
 //! organization, and `status` as an object `{id, name}` (the real API's shape, not the spec's
-//! string enum).
+//! string enum). Each invoice has its PDF in `invoices/document` (the documentation's use case
+//! "Obtaining the PDF of an invoice").
 
 use serde_json::Value;
 
-use super::crm::{org_core, org_simple, pick_client};
+use super::super::files;
+use super::crm::{employee_simple, org_core, org_simple, pick_client};
 use super::lookups::{self as l, INVOICE_STATUS_WEIGHTS, PAID, VAT_CLASSES, VAT_CLASS_WEIGHTS};
 use super::projects::{my_profile, project_core, project_simple};
 use super::rng;
@@ -101,5 +103,36 @@ pub fn invoice(g: &Generator, i: usize) -> Value {
         "simplicate_url": format!("https://acme.simplicate.nl/v1/invoicing/invoice/view?id={}", i + 1),
         "created_at": rng::timestamp(created),
         "updated_at": rng::timestamp(updated),
+    }
+}
+
+/// Invoice `i`'s PDF: `linked_to.invoice_id` names the invoice (what the documentation's
+/// `q[linked_to.invoice_id]=invoice:...` finds), the title is "Factuur <invoice_number>.pdf",
+/// and `file_size` is the length of what `documents/download/{id}` serves for it (generated
+/// from its file name, title and id).
+pub fn document(g: &Generator, i: usize) -> Value {
+    let invoice = invoice(g, i);
+    let mut r = g.rng(C::InvoiceDocument, i);
+    let id = g.id_of(C::InvoiceDocument, i);
+    let number = invoice["invoice_number"].as_str().unwrap_or_default();
+    let title = format!("Factuur {number}.pdf");
+    let size = files::generated_content(&title, &title, &id).len();
+    let kind = (l::FACTUUR < g.size(C::DocumentType)).then_some(l::FACTUUR);
+    let author = g.pick(C::Employee, &mut r);
+    let created = invoice["created_at"].clone();
+    let download_url = format!("https://acme.simplicate.nl/v1/storage/download?id={id}");
+    object! {
+        "id": id,
+        "title": title.clone(),
+        "description": "",
+        "file_name": title,
+        "file_size": size,
+        "content_type": files::content_type(".pdf"),
+        "document_type": kind.map_or(Value::Null, |k| l::labelled(g, C::DocumentType, k)),
+        "linked_to": object! { "invoice_id": invoice["id"].clone() },
+        "created_by": employee_simple(g, author),
+        "download_url": download_url,
+        "created_at": created.clone(),
+        "updated_at": created,
     }
 }

@@ -218,6 +218,9 @@ pub const EMPLOYEE_TYPES: &[&str] = &["internal", "external", "interim"];
 pub const EMPLOYEE_TYPE_WEIGHTS: &[u64] = &[80, 15, 5];
 
 /// (label, description, for CRM, for projects, for sales).
+/// Index of "Factuur" in `DOCUMENT_TYPES`: the type of invoice documents.
+pub const FACTUUR: usize = 3;
+
 pub const DOCUMENT_TYPES: &[(&str, &str, bool, bool, bool)] = &[
     ("Offerte", "Offertes en voorstellen", true, true, true),
     ("Contract", "Getekende overeenkomsten", true, true, true),

@@ -82,6 +82,8 @@ pub(crate) enum C {
     Invoice,
     Sales,
     Document,
+    /// One per invoice: its PDF (`invoices/document`, sized by `invoices/invoice`).
+    InvoiceDocument,
 }
 
 /// How a collection's ids are made.
@@ -170,9 +172,10 @@ static TABLES: &[Table] = &[
     main(C::Invoice, "invoices/invoice", "invoice", Ids::Hex16, 200),
     main(C::Sales, "sales/sales", "sales", Ids::Hex32, 100),
     main(C::Document, "documents/document", "document", Ids::Hex32, 50),
+    main(C::InvoiceDocument, "invoices/document", "document", Ids::Hex32, 200),
 ];
 
-const COUNT: usize = C::Document as usize + 1;
+const COUNT: usize = C::InvoiceDocument as usize + 1;
 
 /// Salts telling apart the stream families of one collection.
 const RECORD: u64 = 0x7265_636f_7264; // "record"
@@ -234,6 +237,12 @@ impl Generator {
                     )
                 });
             };
+            if t.c == C::InvoiceDocument {
+                return Err(format!(
+                    "collection '{collection}' holds one document per invoice; size \
+                     'invoices/invoice' instead"
+                ));
+            }
             if t.lookup && size > t.default {
                 return Err(format!(
                     "collection '{collection}' is a fixed lookup table of {} entries; cannot seed {size}",
@@ -242,6 +251,7 @@ impl Generator {
             }
             g.sizes[t.c as usize] = size;
         }
+        g.sizes[C::InvoiceDocument as usize] = g.sizes[C::Invoice as usize];
         Ok(g)
     }
 
@@ -285,6 +295,7 @@ impl Generator {
             C::Invoice => invoices::invoice(self, i),
             C::Sales => sales::sales(self, i),
             C::Document => documents::document(self, i),
+            C::InvoiceDocument => invoices::document(self, i),
             _ => lookups::record(self, c, i),
         }
     }

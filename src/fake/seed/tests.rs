@@ -37,7 +37,7 @@ fn all(g: &Generator) -> Vec<(&'static str, Vec<Value>)> {
 
 #[test]
 fn tables_line_up_with_the_enum_and_the_registry() {
-    assert_eq!(TABLES.len(), C::Document as usize + 1);
+    assert_eq!(TABLES.len(), C::InvoiceDocument as usize + 1);
     for (i, t) in TABLES.iter().enumerate() {
         assert_eq!(t.c as usize, i, "{}", t.collection);
         let r = registry::find_path(t.collection)
@@ -613,5 +613,56 @@ fn unknown_collections_and_indices() {
     assert_ne!(
         gen(1, &[]).id("crm/organization", 1),
         gen(2, &[]).id("crm/organization", 1)
+    );
+}
+
+#[test]
+fn one_invoice_document_per_invoice() {
+    assert_eq!(
+        super::lookups::DOCUMENT_TYPES[super::lookups::FACTUUR].0,
+        "Factuur"
+    );
+    for g in [
+        gen(0, &[]),
+        gen(3, SMALL),
+        gen(3, &[("invoices/invoice", 0)]),
+    ] {
+        let sizes: HashMap<&str, usize> = g.collections().into_iter().collect();
+        let n = sizes["invoices/invoice"];
+        assert_eq!(sizes["invoices/document"], n);
+        for i in 0..n {
+            let invoice = g.record("invoices/invoice", i);
+            let doc = g.record("invoices/document", i);
+            assert_eq!(
+                doc["linked_to"],
+                serde_json::json!({"invoice_id": invoice["id"]})
+            );
+            let title = format!(
+                "Factuur {}.pdf",
+                invoice["invoice_number"].as_str().unwrap()
+            );
+            assert_eq!(
+                (&doc["title"], &doc["file_name"]),
+                (&Value::from(title.clone()), &Value::from(title.clone()))
+            );
+            assert_eq!(doc["document_type"]["label"], "Factuur");
+            assert_eq!(doc["content_type"], "application/pdf");
+            let id = doc["id"].as_str().unwrap();
+            let content = crate::fake::files::generated_content(&title, &title, id);
+            assert_eq!(doc["file_size"], content.len());
+            assert_eq!(doc["created_at"], invoice["created_at"]);
+        }
+    }
+    // Documents of both collections share the "document:" prefix, never an id.
+    let g = gen(0, &[]);
+    let ids: HashSet<String> = ["documents/document", "invoices/document"]
+        .iter()
+        .flat_map(|c| (0..50).map(|i| g.id(c, i)))
+        .collect();
+    assert_eq!(ids.len(), 100);
+    let e = Generator::new(0, &BTreeMap::from([("invoices/document".to_owned(), 3)])).unwrap_err();
+    assert!(
+        e.contains("invoices/document") && e.contains("invoices/invoice"),
+        "{e}"
     );
 }

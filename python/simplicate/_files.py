@@ -1,0 +1,252 @@
+"""Files in and out: chunked upload, documents, downloads (the Rust side is ``src/py/files.rs``).
+
+Everything streams: an upload reads and base64-encodes one 375,000-byte slice at a time (500 kB
+of base64, the API's limit per chunk), a download writes the body as it arrives, so memory
+stays bounded whatever the file size.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO, Union
+
+from . import _core
+from ._exceptions import NotFoundError
+
+if TYPE_CHECKING:
+    from ._client import Client
+
+__all__ = ["UPLOAD_DOC", "DownloadedBytes", "DownloadedFile", "Progress", "UploadSource"]
+
+Progress = Callable[[int, "int | None"], object]
+"""``progress(done_bytes, total_bytes)``; total is None when the server does not say."""
+
+UploadSource = Union[str, "os.PathLike[str]", bytes, bytearray, memoryview, BinaryIO]
+
+UPLOAD_DOC = """Upload a file in chunks and return its ``upload_queue_id``.
+
+``source`` is a path, bytes-like, or a binary file object (seekable, so its size
+is known). It is read and base64-encoded one 375,000-byte slice at a time (500 kB
+of base64, the API's limit per chunk), so memory stays bounded whatever the size.
+Chunks go through the client's pacing and retries, and a chunk whose answer was
+lost is never appended twice: the upload resumes from the server's
+``file_size_current``. ``file_name`` defaults to the path's or file object's name
+(required for bytes). ``progress=True`` shows a tqdm bar (``pip install
+'simplicate[progress]'``), or pass ``progress=callable(done_bytes, total_bytes)``.
+Missing, unreadable, directory or empty sources raise before anything is sent.
+
+``client.upload`` is also the API's ``upload`` module: ``client.upload.chunked``
+reaches the raw endpoints."""
+
+
+class DownloadedBytes(bytes):
+    """The downloaded file's bytes, with what the server said about them."""
+
+    content_type: str | None
+    file_name: str | None
+
+    def __new__(
+        cls, data: bytes, content_type: str | None, file_name: str | None
+    ) -> DownloadedBytes:
+        obj = super().__new__(cls, data)
+        obj.content_type = content_type
+        obj.file_name = file_name
+        return obj
+
+
+@dataclass(frozen=True)
+class DownloadedFile:
+    """A download written to ``dest``."""
+
+    path: Path | None
+    """Where it was written (None when ``dest`` was a file object)."""
+    size: int
+    content_type: str | None
+    file_name: str | None
+    """The file name the server suggested (Content-Disposition), if any."""
+
+
+def _progress_callback(progress: bool | Progress | None, what: str) -> Progress | None:
+    if progress is None or progress is False:
+        return None
+    if progress is True:
+        try:
+            from tqdm.auto import tqdm
+        except ImportError:
+            warnings.warn(
+                "progress=True shows a bar only when tqdm is installed "
+                "(pip install 'simplicate[progress]'); continuing without one",
+                stacklevel=3,
+            )
+            return None
+        bar = tqdm(desc=what, unit="B", unit_scale=True, unit_divisor=1024)
+
+        def update(done: int, total: int | None) -> None:
+            if total is not None and bar.total != total:
+                bar.total = total
+            bar.update(done - bar.n)
+            if total is not None and done >= total:
+                bar.close()
+
+        return update
+    if callable(progress):
+        return progress
+    raise TypeError(f"progress must be True, a callable(done, total) or None, got {progress!r}")
+
+
+def upload(
+    client: Client,
+    source: UploadSource,
+    *,
+    file_name: str | None = None,
+    progress: bool | Progress | None = None,
+) -> str:
+    if file_name is not None and (not isinstance(file_name, str) or not file_name.strip()):
+        raise ValueError(f"file_name must be a non-empty str, got {file_name!r}")
+    kwargs: dict[str, Any] = {}
+    if isinstance(source, str | os.PathLike):
+        path = Path(source)
+        if not path.exists():
+            raise FileNotFoundError(f"source {str(path)!r} does not exist")
+        if path.is_dir():
+            raise IsADirectoryError(f"source {str(path)!r} is a directory, not a file")
+        if not os.access(path, os.R_OK):
+            raise PermissionError(f"source {str(path)!r} is not readable")
+        size = path.stat().st_size
+        kwargs["path"] = os.fspath(path)
+        name = file_name or path.name
+    elif isinstance(source, bytes | bytearray | memoryview):
+        data = bytes(source) if isinstance(source, memoryview) else source
+        size = len(data)
+        kwargs["data"] = data
+        if file_name is None:
+            raise ValueError("file_name is required when the source is bytes")
+        name = file_name
+    elif hasattr(source, "read"):
+        if isinstance(source, io.TextIOBase):
+            raise TypeError("source is a text file: open it in binary mode ('rb')")
+        try:
+            start = source.tell()
+            size = source.seek(0, io.SEEK_END) - start
+            source.seek(start)
+        except (AttributeError, OSError, io.UnsupportedOperation) as exc:
+            raise ValueError(
+                "source must be seekable, so that its size is known before the upload starts "
+                "(or pass the bytes)"
+            ) from exc
+        kwargs["reader"] = source
+        given = getattr(source, "name", None)
+        name = file_name or (os.path.basename(given) if isinstance(given, str) else None)
+        if not name:
+            raise ValueError("file_name is required: the file object has no name")
+    else:
+        raise TypeError(
+            "source must be a path, bytes-like, or a binary file object, "
+            f"got {type(source).__name__}"
+        )
+    if size == 0:
+        raise ValueError("source is empty: there is nothing to upload")
+    callback = _progress_callback(progress, f"upload {name}")
+    return _core.upload(
+        client._transport, file_name=name, file_size=size, progress=callback, **kwargs
+    )
+
+
+def download(
+    client: Client,
+    document_id: str,
+    dest: str | os.PathLike[str] | BinaryIO | None = None,
+    *,
+    progress: bool | Progress | None = None,
+) -> DownloadedBytes | DownloadedFile:
+    if not isinstance(document_id, str) or not document_id.strip():
+        raise ValueError(f"document_id must be a non-empty str, got {document_id!r}")
+    if "/" in document_id or document_id in (".", ".."):
+        raise ValueError(f"document_id {document_id!r} is not a document id")
+    callback = _progress_callback(progress, f"download {document_id}")
+    path = f"documents/download/{document_id}"
+    if dest is None:
+        data, content_type, _size, name = _core.download(client._transport, path, progress=callback)
+        assert data is not None
+        return DownloadedBytes(data, content_type, name)
+    if isinstance(dest, str | os.PathLike):
+        target = Path(dest)
+        if target.is_dir():
+            raise IsADirectoryError(f"dest {str(target)!r} is a directory; name the file")
+        parent = target.parent
+        if not parent.is_dir():
+            raise FileNotFoundError(f"dest's directory {str(parent)!r} does not exist")
+        _, content_type, size, name = _core.download(
+            client._transport, path, dest_path=os.fspath(target), progress=callback
+        )
+        return DownloadedFile(target, size, content_type, name)
+    if hasattr(dest, "write"):
+        if isinstance(dest, io.TextIOBase):
+            raise TypeError("dest is a text file: open it in binary mode ('wb')")
+        _, content_type, size, name = _core.download(
+            client._transport, path, writer=dest, progress=callback
+        )
+        return DownloadedFile(None, size, content_type, name)
+    raise TypeError(f"dest must be a path or a binary file object, got {type(dest).__name__}")
+
+
+def upload_document(
+    client: Client,
+    source: Any,
+    *,
+    title: str,
+    document_type_id: str,
+    linked_to: dict[str, str],
+    description: str | None = None,
+    file_name: str | None = None,
+    progress: bool | Progress | None = None,
+) -> str:
+    for name, value in (("title", title), ("document_type_id", document_type_id)):
+        if not isinstance(value, str) or not value.strip():
+            raise ValueError(f"{name} must be a non-empty str, got {value!r}")
+    if not isinstance(linked_to, dict) or not linked_to:
+        raise ValueError(
+            "linked_to must name what the document belongs to, e.g. {'person_id': 'person:...'}"
+        )
+    if description is not None and not isinstance(description, str):
+        raise TypeError(f"description must be a str, got {type(description).__name__}")
+    queue_id = upload(client, source, file_name=file_name, progress=progress)
+    body: dict[str, Any] = {
+        "upload_queue_id": queue_id,
+        "title": title,
+        "document_type_id": document_type_id,
+        "linked_to": linked_to,
+    }
+    if description is not None:
+        body["description"] = description
+    return client.post("documents/document", body)["id"]
+
+
+def download_invoice_pdf(
+    client: Client,
+    invoice_id: str,
+    dest: str | os.PathLike[str] | BinaryIO | None = None,
+    *,
+    progress: bool | Progress | None = None,
+) -> DownloadedBytes | DownloadedFile:
+    if not isinstance(invoice_id, str) or not invoice_id.strip():
+        raise ValueError(f"invoice_id must be a non-empty str, got {invoice_id!r}")
+    envelope = client.request(
+        "GET", "invoices/document", params={"q[linked_to.invoice_id]": invoice_id, "limit": 1}
+    )
+    documents = envelope.get("data") or []
+    if not documents:
+        raise NotFoundError(
+            f"no PDF document is linked to invoice {invoice_id}",
+            status_code=404,
+            method="GET",
+            url=f"{client.base_url}/invoices/document",
+            errors=[],
+            body=envelope,
+        )
+    return download(client, documents[0]["id"], dest, progress=progress)
