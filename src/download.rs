@@ -114,10 +114,12 @@ impl PartialFile {
         self.written
     }
 
-    /// Flush to disk and move onto `dest` (replacing what was there).
+    /// Close and move onto `dest` (replacing what was there). The rename is atomic, so a
+    /// reader sees the old file or the whole new one; like curl and wget we do not fsync (a
+    /// crash of the whole machine is not a failed download).
     pub fn commit(mut self) -> io::Result<PathBuf> {
         if let Some(file) = self.file.take() {
-            file.sync_all()?;
+            drop(file);
         }
         std::fs::rename(&self.temp, &self.dest)?;
         Ok(self.dest.clone())
