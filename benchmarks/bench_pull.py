@@ -135,7 +135,7 @@ def main() -> None:
         ["decoder", "ms per page", "ratio"],
         [
             [
-                "simplicate (jiter, cached keys)",
+                "simplicate (json_decode.rs)",
                 f"{jiter_s * 1000:.3f}",
                 f"{orjson_s / jiter_s:.2f}x",
             ],

@@ -215,7 +215,8 @@ def test_eight_threads_mixed_calls_for_30_seconds(fake: FakeSimplicate) -> None:
     errors: list[BaseException] = []
     lock = threading.Lock()
     stop = time.monotonic() + 30.0
-    with fake.client(max_retries=10, **FAST) as client:
+    # Paced so the fake's request log (it keeps the newest 100,000) holds the whole run.
+    with fake.client(max_retries=10, rate_limit=12_000, rate_burst=8, **FAST) as client:
 
         def work(n: int) -> None:
             i = 0

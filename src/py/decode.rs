@@ -1,22 +1,16 @@
-//! Response bytes → Python objects, straight from the bytes (jiter), no `serde_json::Value` between.
+//! Response bytes → Python objects, straight from the bytes (`json_decode`), no `serde_json::Value`
+//! between.
 
-use jiter::{PythonParse, StringCacheMode};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use crate::error::Error;
 use crate::transport::ApiResponse;
 
-/// Parse any JSON document into Python objects. Keys are cached: records repeat the same field
-/// names on every row, and reusing the key strings saves both time and memory.
+/// Parse any JSON document into Python objects. Keys (and short values) are cached: records repeat
+/// the same field names on every row, and reusing the strings saves both time and memory.
 pub fn parse_json<'py>(py: Python<'py>, bytes: &[u8]) -> Result<Bound<'py, PyAny>, String> {
-    let parser = PythonParse {
-        cache_mode: StringCacheMode::Keys,
-        ..PythonParse::default()
-    };
-    parser
-        .python_parse(py, bytes)
-        .map_err(|e| e.description(bytes))
+    crate::py::json_decode::decode(py, bytes)
 }
 
 /// `_core._decode_json(bytes)`: the decoder every response goes through, for benchmarks that

@@ -5,6 +5,7 @@ pub mod encode;
 pub mod errors;
 pub mod fake;
 pub mod files;
+pub mod json_decode;
 pub mod outcome;
 pub mod pager;
 pub mod params;
