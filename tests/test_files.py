@@ -249,6 +249,34 @@ def test_progress_callbacks(fake: FakeSimplicate) -> None:
     assert seen[-1] == (len(data), len(data))
 
 
+def test_progress_true_draws_a_tqdm_bar(fake: FakeSimplicate, monkeypatch) -> None:
+    import types
+
+    bars: list[object] = []
+
+    class Bar:
+        def __init__(self, **kwargs: object) -> None:
+            self.kwargs, self.total, self.n, self.closed = kwargs, None, 0, False
+            bars.append(self)
+
+        def update(self, step: int) -> None:
+            self.n += step
+
+        def close(self) -> None:
+            self.closed = True
+
+    module = types.ModuleType("tqdm.auto")
+    module.tqdm = Bar  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "tqdm", types.ModuleType("tqdm"))
+    monkeypatch.setitem(sys.modules, "tqdm.auto", module)
+    data = payload(500_000)
+    with fake.client() as client:
+        client.upload(data, file_name="bar.bin", progress=True)
+    (bar,) = bars
+    assert (bar.total, bar.n, bar.closed) == (len(data), len(data), True)
+    assert bar.kwargs["unit"] == "B"
+
+
 def test_progress_true_without_tqdm_warns(fake: FakeSimplicate, monkeypatch) -> None:
     monkeypatch.setitem(sys.modules, "tqdm", None)
     monkeypatch.setitem(sys.modules, "tqdm.auto", None)
