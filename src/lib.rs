@@ -26,6 +26,9 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<py::fake::PyFakeFault>()?;
     m.add_class::<py::pager::PyPager>()?;
     m.add_class::<py::pager::PyPageStream>()?;
+    m.add_class::<py::aio::PyAsyncTransport>()?;
+    m.add_class::<py::aio::PyAsyncPager>()?;
+    m.add_class::<py::aio::PyAsyncPageStream>()?;
     m.add_function(wrap_pyfunction!(py::registry::registry, m)?)?;
     m.add_function(wrap_pyfunction!(py::query::build_query, m)?)?;
     m.add_function(wrap_pyfunction!(py::query::parse_query, m)?)?;

@@ -11,6 +11,7 @@ def test_public_names() -> None:
         "APIConnectionError",
         "APIStatusError",
         "APITimeoutError",
+        "AsyncClient",
         "AuthenticationError",
         "BadRequestError",
         "Client",

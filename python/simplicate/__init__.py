@@ -7,6 +7,7 @@
 For tests, :class:`simplicate.testing.FakeSimplicate` serves a faithful fake on loopback.
 """
 
+from ._async_client import AsyncClient
 from ._client import Client
 from ._core import __version__
 from ._exceptions import (
@@ -31,6 +32,7 @@ __all__ = [
     "APIConnectionError",
     "APIStatusError",
     "APITimeoutError",
+    "AsyncClient",
     "AuthenticationError",
     "BadRequestError",
     "Client",

@@ -1,9 +1,12 @@
 """Stubs for the native module. Users import ``simplicate``, never this module."""
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Mapping, Sequence
 from typing import Any, Literal, TypedDict, final
 
 __all__ = [
+    "AsyncPageStream",
+    "AsyncPager",
+    "AsyncTransport",
     "FakeFault",
     "FakeServer",
     "PageStream",
@@ -286,3 +289,56 @@ def download(
     progress: Any = None,
 ) -> tuple[bytes | None, str | None, int, str | None]:
     """Stream a download; returns (bytes or None, content type, size, suggested file name)."""
+
+@final
+class AsyncTransport:
+    """The native half of :class:`simplicate.AsyncClient`: awaitable calls through the same
+    connection pool, pacer and closed state as the ``Transport`` it is made from."""
+
+    def __new__(cls, transport: Transport) -> AsyncTransport: ...
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Any = None,
+        json: Any = None,
+        max_retries: int | None = None,
+    ) -> Awaitable[dict[str, Any]]:
+        """Send one request; the awaitable resolves to the decoded envelope dict."""
+    def pager(
+        self,
+        path: str,
+        query: Sequence[tuple[str, str]],
+        *,
+        page_size: int,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> AsyncPager: ...
+    def close(self) -> None: ...
+    @property
+    def closed(self) -> bool: ...
+
+@final
+class AsyncPager:
+    """The query of a lazy async pull: count, first record, and passes over the pages."""
+
+    def count(self) -> Awaitable[int]:
+        """Size of the whole filtered collection (fetches and keeps the first page)."""
+    def first(self) -> Awaitable[dict[str, Any] | None]: ...
+    def stream(self) -> AsyncPageStream:
+        """A new pass over the pages."""
+    @property
+    def path(self) -> str: ...
+    @property
+    def params(self) -> list[tuple[str, str]]: ...
+
+@final
+class AsyncPageStream:
+    """One pass: each ``__anext__`` resolves to a page's new records (possibly an empty list
+    when a page held only repeats); prefetches one page ahead."""
+
+    def __aiter__(self) -> AsyncPageStream: ...
+    def __anext__(self) -> Awaitable[list[dict[str, Any]]]: ...
+    def close(self) -> None:
+        """Abort the prefetch (and a page being awaited); idempotent."""

@@ -1,5 +1,6 @@
 //! The pyo3 glue: argument conversion, GIL release, error mapping. No API logic lives here.
 
+pub mod aio;
 pub mod decode;
 pub mod encode;
 pub mod errors;

@@ -20,23 +20,69 @@ use pyo3::types::{PyDict, PyList, PyString};
 use tokio::task::JoinHandle;
 
 use crate::error::{Error, Result};
-use crate::pager::{with_tiebreak, PagePlan, Progress, RecentIds};
+use crate::pager::{with_tiebreak, PagePlan, Progress, RecentIds, MAX_PAGE_SIZE};
 use crate::py::decode::decode_envelope;
 use crate::py::errors::to_pyerr;
 use crate::py::outcome;
 use crate::py::wait::wait_task;
 use crate::transport::{ApiRequest, ApiResponse, Outcome, Transport};
 
-/// The query of a pull, shared by its pager and streams.
-struct Pull {
-    transport: Arc<Transport>,
-    path: String,
-    query: Vec<(String, String)>,
-    plan: PagePlan,
+/// The query of a pull, shared by its pager and streams (sync here, async in `aio.rs`).
+pub(crate) struct Pull {
+    pub(crate) transport: Arc<Transport>,
+    pub(crate) path: String,
+    pub(crate) query: Vec<(String, String)>,
+    pub(crate) plan: PagePlan,
 }
 
 impl Pull {
-    fn request(&self, offset: usize, limit: usize, with_count: bool) -> ApiRequest {
+    /// Check the caller's query (the pager owns limit, offset and metadata) and add the `id`
+    /// tiebreak to a sort.
+    pub(crate) fn new(
+        py: Python<'_>,
+        transport: Arc<Transport>,
+        path: String,
+        mut query: Vec<(String, String)>,
+        plan: PagePlan,
+    ) -> PyResult<Pull> {
+        if !(1..=MAX_PAGE_SIZE).contains(&plan.page_size) {
+            return Err(PyValueError::new_err(format!(
+                "page_size must be between 1 and {MAX_PAGE_SIZE}, got {}",
+                plan.page_size
+            )));
+        }
+        let probe = ApiRequest::new(reqwest::Method::GET, path.clone());
+        transport.url_for(&probe).map_err(|e| to_pyerr(py, e))?;
+        for (key, value) in query.iter_mut() {
+            match key.as_str() {
+                "limit" | "offset" | "metadata" => {
+                    return Err(PyValueError::new_err(format!(
+                        "params[{key:?}]: the pager sets {key}; use list(limit=..., offset=..., \
+                         page_size=...) and pager.count()"
+                    )))
+                }
+                "sort" => *value = with_tiebreak(value),
+                _ => {}
+            }
+        }
+        query.retain(|(key, value)| key != "sort" || !value.is_empty());
+        Ok(Pull {
+            transport,
+            path,
+            query,
+            plan,
+        })
+    }
+
+    /// Rows the first page asks for.
+    pub(crate) fn first_size(&self) -> usize {
+        self.plan
+            .page_size
+            .min(self.plan.limit.unwrap_or(usize::MAX))
+            .max(1)
+    }
+
+    pub(crate) fn request(&self, offset: usize, limit: usize, with_count: bool) -> ApiRequest {
         let mut query = self.query.clone();
         query.push(("limit".to_owned(), limit.to_string()));
         query.push(("offset".to_owned(), offset.to_string()));
@@ -55,12 +101,12 @@ impl Pull {
 }
 
 /// One decoded page: its records and, on the first page, the collection's count.
-struct Page {
-    records: Py<PyList>,
-    count: Option<usize>,
+pub(crate) struct Page {
+    pub(crate) records: Py<PyList>,
+    pub(crate) count: Option<usize>,
 }
 
-fn decode_page(py: Python<'_>, response: &ApiResponse) -> PyResult<Page> {
+pub(crate) fn decode_page(py: Python<'_>, response: &ApiResponse) -> PyResult<Page> {
     let envelope = decode_envelope(py, response).map_err(|e| to_pyerr(py, e))?;
     let not_a_list = |what: &str| {
         to_pyerr(
@@ -105,31 +151,14 @@ pub struct PyPager {
 
 impl PyPager {
     pub fn new(
+        py: Python<'_>,
         transport: Arc<Transport>,
         path: String,
-        mut query: Vec<(String, String)>,
+        query: Vec<(String, String)>,
         plan: PagePlan,
     ) -> PyResult<Self> {
-        for (key, value) in query.iter_mut() {
-            match key.as_str() {
-                "limit" | "offset" | "metadata" => {
-                    return Err(PyValueError::new_err(format!(
-                        "params[{key:?}]: the pager sets {key}; use list(limit=..., offset=..., \
-                         page_size=...) and pager.count()"
-                    )))
-                }
-                "sort" => *value = with_tiebreak(value),
-                _ => {}
-            }
-        }
-        query.retain(|(key, value)| key != "sort" || !value.is_empty());
         Ok(PyPager {
-            pull: Arc::new(Pull {
-                transport,
-                path,
-                query,
-                plan,
-            }),
+            pull: Arc::new(Pull::new(py, transport, path, query, plan)?),
             first_page: Mutex::new(None),
             count: Mutex::new(None),
         })
@@ -145,7 +174,7 @@ impl PyPager {
             return Ok(count);
         }
         let plan = self.pull.plan;
-        let size = plan.page_size.min(plan.limit.unwrap_or(usize::MAX)).max(1);
+        let size = self.pull.first_size();
         let request = self.pull.request(plan.offset, size, true);
         let response = outcome::send(py, self.pull.transport.clone(), request)?;
         let page = decode_page(py, &response)?;
@@ -286,7 +315,7 @@ impl PyPageStream {
                 (requested, decode_page(py, &response)?)
             };
             let rows = page.records.bind(py);
-            let fresh = self.fresh_records(py, &mut state, rows)?;
+            let fresh = fresh_records(py, &mut state.seen, rows)?;
             state
                 .progress
                 .record(requested, rows.len(), fresh.len(), page.count);
@@ -312,49 +341,44 @@ impl PyPageStream {
     }
 }
 
-impl PyPageStream {
-    /// The page minus records delivered on the previous page (repeats caused by creates during
-    /// the pull), cut to the pull's limit.
-    fn fresh_records<'py>(
-        &self,
-        py: Python<'py>,
-        state: &mut StreamState,
-        rows: &Bound<'py, PyList>,
-    ) -> PyResult<Bound<'py, PyList>> {
-        let id_key = PyString::intern(py, "id");
-        let mut fresh: Option<Bound<'py, PyList>> = None;
-        for (i, record) in rows.iter().enumerate() {
-            let id = match record.cast::<PyDict>() {
-                Ok(dict) => match dict.get_item(&id_key)? {
-                    Some(id) => id
-                        .cast::<PyString>()
-                        .ok()
-                        .map(|s| s.to_cow().map(|c| c.into_owned()))
-                        .transpose()?,
-                    None => None,
-                },
-                Err(_) => None,
-            };
-            let repeat = id.as_deref().is_some_and(|id| state.seen.is_repeat(id));
-            if let Some(id) = &id {
-                state.seen.remember(id);
-            }
-            match (&mut fresh, repeat) {
-                // First repeat: copy the records before it into a new list.
-                (None, true) => {
-                    let list = PyList::empty(py);
-                    for earlier in rows.iter().take(i) {
-                        list.append(earlier)?;
-                    }
-                    fresh = Some(list);
-                }
-                (Some(list), false) => list.append(record)?,
-                _ => {}
-            }
+/// The page minus records delivered recently (repeats caused by creates during the pull).
+pub(crate) fn fresh_records<'py>(
+    py: Python<'py>,
+    seen: &mut RecentIds,
+    rows: &Bound<'py, PyList>,
+) -> PyResult<Bound<'py, PyList>> {
+    let id_key = PyString::intern(py, "id");
+    let mut fresh: Option<Bound<'py, PyList>> = None;
+    for (i, record) in rows.iter().enumerate() {
+        let id = match record.cast::<PyDict>() {
+            Ok(dict) => match dict.get_item(&id_key)? {
+                Some(id) => id
+                    .cast::<PyString>()
+                    .ok()
+                    .map(|s| s.to_cow().map(|c| c.into_owned()))
+                    .transpose()?,
+                None => None,
+            },
+            Err(_) => None,
+        };
+        let repeat = id.as_deref().is_some_and(|id| seen.is_repeat(id));
+        if let Some(id) = &id {
+            seen.remember(id);
         }
-        let fresh = fresh.unwrap_or_else(|| rows.clone());
-        Ok(fresh)
+        match (&mut fresh, repeat) {
+            // First repeat: copy the records before it into a new list.
+            (None, true) => {
+                let list = PyList::empty(py);
+                for earlier in rows.iter().take(i) {
+                    list.append(earlier)?;
+                }
+                fresh = Some(list);
+            }
+            (Some(list), false) => list.append(record)?,
+            _ => {}
+        }
     }
+    Ok(fresh.unwrap_or_else(|| rows.clone()))
 }
 
 impl Drop for PyPageStream {

@@ -11,7 +11,7 @@ use pyo3::types::PyDict;
 
 use crate::config::resolve_base_url;
 use crate::error::Error;
-use crate::pager::{PagePlan, MAX_PAGE_SIZE};
+use crate::pager::PagePlan;
 use crate::py::decode::decode_envelope;
 use crate::py::encode::encode_json;
 use crate::py::errors::to_pyerr;
@@ -35,6 +35,40 @@ fn seconds(name: &str, value: f64) -> PyResult<Duration> {
     }
     Duration::try_from_secs_f64(value)
         .map_err(|_| PyValueError::new_err(format!("{name}={value} is out of range")))
+}
+
+/// One request from Python arguments, checked before anything is sent (shared with the async
+/// transport).
+pub(crate) fn build_request(
+    py: Python<'_>,
+    transport: &Transport,
+    method: &str,
+    path: &str,
+    params: Option<&Bound<'_, PyAny>>,
+    json: Option<&Bound<'_, PyAny>>,
+    max_retries: Option<u32>,
+) -> PyResult<ApiRequest> {
+    let method = method_of(method)?;
+    let query = match params {
+        Some(p) if !p.is_none() => encode_params(p)?,
+        _ => Vec::new(),
+    };
+    let body = match json {
+        Some(j) if !j.is_none() => Some(encode_json(j, "json")?),
+        _ => None,
+    };
+    let request = ApiRequest {
+        query,
+        body,
+        max_retries,
+        ..ApiRequest::new(method, path)
+    };
+    // Path problems surface here, before anything is sent.
+    transport.url_for(&request).map_err(|e| to_pyerr(py, e))?;
+    if transport.is_closed() {
+        return Err(to_pyerr(py, Error::Closed));
+    }
+    Ok(request)
 }
 
 fn method_of(method: &str) -> PyResult<reqwest::Method> {
@@ -106,26 +140,7 @@ impl PyTransport {
         json: Option<&Bound<'py, PyAny>>,
         max_retries: Option<u32>,
     ) -> PyResult<Bound<'py, PyDict>> {
-        let method = method_of(method)?;
-        let query = match params {
-            Some(p) if !p.is_none() => encode_params(p)?,
-            _ => Vec::new(),
-        };
-        let body = match json {
-            Some(j) if !j.is_none() => Some(encode_json(j, "json")?),
-            _ => None,
-        };
-        let request = ApiRequest {
-            query,
-            body,
-            max_retries,
-            ..ApiRequest::new(method, path)
-        };
-        // Path problems surface here, before anything is sent.
-        self.inner.url_for(&request).map_err(|e| to_pyerr(py, e))?;
-        if self.inner.is_closed() {
-            return Err(to_pyerr(py, Error::Closed));
-        }
+        let request = build_request(py, &self.inner, method, path, params, json, max_retries)?;
         let response = outcome::send(py, self.inner.clone(), request)?;
         decode_envelope(py, &response).map_err(|e| to_pyerr(py, e))
     }
@@ -141,19 +156,12 @@ impl PyTransport {
         limit: Option<usize>,
         offset: usize,
     ) -> PyResult<PyPager> {
-        if !(1..=MAX_PAGE_SIZE).contains(&page_size) {
-            return Err(PyValueError::new_err(format!(
-                "page_size must be between 1 and {MAX_PAGE_SIZE}, got {page_size}"
-            )));
-        }
-        let probe = ApiRequest::new(reqwest::Method::GET, path);
-        self.inner.url_for(&probe).map_err(|e| to_pyerr(py, e))?;
         let plan = PagePlan {
             page_size,
             limit,
             offset,
         };
-        PyPager::new(self.inner.clone(), path.to_owned(), query, plan)
+        PyPager::new(py, self.inner.clone(), path.to_owned(), query, plan)
     }
 
     fn close(&self) {

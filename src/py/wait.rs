@@ -59,7 +59,8 @@ where
     }
 }
 
-fn join_failure(error: tokio::task::JoinError) -> Error {
+/// A task that ended without a result: a panic (as `Error::Internal`) or a cancellation.
+pub(crate) fn join_failure(error: tokio::task::JoinError) -> Error {
     if error.is_panic() {
         let payload = error.into_panic();
         let text = payload

@@ -1,0 +1,186 @@
+"""The asyncio client: the same configuration as :class:`simplicate.Client`, awaitable calls.
+
+Requests go through the same Rust transport (one process-wide tokio runtime, one connection pool
+and one pacer per client): awaiting a call waits on the runtime, never on a thread of the event
+loop, and cancelling the awaiting task drops the request in Rust.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from . import _core
+from ._async_pager import AsyncPager
+from ._async_resources import AsyncModule, async_module
+from ._client import _METHODS, Client, _count, _optional_count, _require_body
+from ._constants import (
+    DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_PAGE_SIZE,
+    DEFAULT_RATE_BURST,
+    DEFAULT_RATE_LIMIT,
+    DEFAULT_RETRY_BACKOFF,
+    DEFAULT_RETRY_BACKOFF_MAX,
+    DEFAULT_TIMEOUT,
+)
+from ._types import Params, PathLike
+
+__all__ = ["AsyncClient"]
+
+
+class AsyncClient:
+    """An asyncio client for one Simplicate account; arguments as for :class:`simplicate.Client`.
+
+    >>> async with simplicate.AsyncClient("acme", api_key="...", api_secret="...") as client:
+    ...     orgs = await client.get("crm/organization", params={"limit": 5})
+    ...     async for org in client.crm.organization.list(filter={"name": "*Bob*"}):
+    ...         ...
+
+    The resource tree works as on ``Client``: ``client.crm.organization.list(...)`` returns an
+    :class:`AsyncPager` (``async for``), ``await client.crm.organization.get(id)``, ``create``,
+    ``update``, ``delete`` and the actions are coroutines. (File uploads and downloads are not
+    async yet.)
+
+    Concurrent tasks share the client's pacing (``rate_limit``/``rate_burst``), retries and
+    connections. Cancelling a task that awaits a call (``asyncio.wait_for`` timing out) cancels
+    the request. Use ``async with``, or ``await client.aclose()``, to release the connections.
+    """
+
+    def __init__(
+        self,
+        domain: str | None = None,
+        *,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        api_secret: str | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
+        ca_bundle: PathLike | None = None,
+        rate_limit: float | None = DEFAULT_RATE_LIMIT,
+        rate_burst: int = DEFAULT_RATE_BURST,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        retry_backoff: float = DEFAULT_RETRY_BACKOFF,
+        retry_backoff_max: float = DEFAULT_RETRY_BACKOFF_MAX,
+    ) -> None:
+        # The sync client only validates the configuration and builds the native transport
+        # (nothing is sent); every call goes through the async transport sharing it.
+        config = Client(
+            domain,
+            base_url=base_url,
+            api_key=api_key,
+            api_secret=api_secret,
+            timeout=timeout,
+            connect_timeout=connect_timeout,
+            ca_bundle=ca_bundle,
+            rate_limit=rate_limit,
+            rate_burst=rate_burst,
+            max_retries=max_retries,
+            retry_backoff=retry_backoff,
+            retry_backoff_max=retry_backoff_max,
+        )
+        self._transport = config._transport
+        self._native = _core.AsyncTransport(self._transport)
+
+    def __getattr__(self, name: str) -> AsyncModule:
+        # Only called for names that are not attributes: the API modules (``client.crm``).
+        return async_module(self, name)
+
+    @property
+    def base_url(self) -> str:
+        """The API root every path is relative to, e.g. ``https://acme.simplicate.nl/api/v2``."""
+        return self._transport.base_url
+
+    @property
+    def rate_limit(self) -> float | None:
+        """Requests per minute this client paces itself to, or None."""
+        return self._transport.rate_limit
+
+    @property
+    def closed(self) -> bool:
+        return self._transport.closed
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Params | None = None,
+        json: Any = None,
+        max_retries: int | None = None,
+    ) -> dict[str, Any]:
+        """Send one request and return the whole response envelope (see ``Client.request``)."""
+        if not isinstance(method, str) or method.upper() not in _METHODS:
+            raise ValueError(f"method={method!r}: expected one of {', '.join(_METHODS)}")
+        if not isinstance(path, str):
+            raise TypeError(f"path must be a str, got {type(path).__name__}")
+        retries = None if max_retries is None else _count("max_retries", max_retries)
+        return await self._native.request(
+            method.upper(), path, params=params, json=json, max_retries=retries
+        )
+
+    async def get(
+        self, path: str, params: Params | None = None, *, max_retries: int | None = None
+    ) -> Any:
+        """GET ``path`` and return the envelope's ``data`` (a dict, or a list for collections)."""
+        return (await self.request("GET", path, params=params, max_retries=max_retries))["data"]
+
+    async def post(
+        self, path: str, json: dict[str, Any] | list[Any], *, max_retries: int | None = None
+    ) -> Any:
+        """POST a JSON body and return ``data`` (for a create, ``{"id": "<new id>"}``)."""
+        _require_body(json)
+        return (await self.request("POST", path, json=json, max_retries=max_retries))["data"]
+
+    async def put(
+        self, path: str, json: dict[str, Any] | list[Any], *, max_retries: int | None = None
+    ) -> Any:
+        """PUT a JSON body (a partial update) and return ``data``."""
+        _require_body(json)
+        return (await self.request("PUT", path, json=json, max_retries=max_retries))["data"]
+
+    async def delete(self, path: str, *, max_retries: int | None = None) -> Any:
+        """DELETE ``path`` and return ``data`` (usually ``None``)."""
+        return (await self.request("DELETE", path, max_retries=max_retries))["data"]
+
+    def _list(
+        self,
+        path: str,
+        *,
+        filter: Mapping[str, Any] | None = None,
+        select: str | Sequence[str] | None = None,
+        sort: str | Sequence[str] | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+        page_size: int = DEFAULT_PAGE_SIZE,
+        params: Params | None = None,
+    ) -> AsyncPager:
+        """A lazy async pager over the list endpoint ``path``; nothing is sent until it is
+        iterated, counted or asked for its first record."""
+        if not isinstance(path, str):
+            raise TypeError(f"path must be a str, got {type(path).__name__}")
+        limit = _optional_count("limit", limit)
+        offset = _count("offset", offset)
+        page_size = _count("page_size", page_size)
+        if not 1 <= page_size <= DEFAULT_PAGE_SIZE:
+            raise ValueError(f"page_size must be between 1 and 100, got {page_size}")
+        query = _core.build_query(filter, select, sort)
+        if params is not None:
+            query.extend(_core.encode_params(params))
+        return AsyncPager(
+            self._native.pager(path, query, page_size=page_size, limit=limit, offset=offset)
+        )
+
+    async def aclose(self) -> None:
+        """Release the connections. Later calls raise RuntimeError. Safe to call twice."""
+        self._transport.close()
+
+    async def __aenter__(self) -> AsyncClient:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    def __repr__(self) -> str:
+        state = " closed" if self.closed else ""
+        return f"<simplicate.AsyncClient base_url={self.base_url!r}{state}>"

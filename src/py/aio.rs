@@ -1,0 +1,521 @@
+//! asyncio glue: `_core.AsyncTransport`, `_core.AsyncPager` and `_core.AsyncPageStream`, the
+//! native half of `simplicate.AsyncClient`.
+//!
+//! Awaitables come from pyo3-async-runtimes' generic `future_into_py`, driven by [`Shared`]: a
+//! runtime adapter that spawns on the crate's own process-wide runtime (`runtime::get()`, rebuilt
+//! after `fork`), so there is one runtime, one connection pool and one pacer per client, whether
+//! a call is sync or async. (pyo3-async-runtimes' own tokio module would start a second runtime,
+//! and `init_with_runtime` wants a `&'static Runtime`, which a runtime rebuilt after fork is not.)
+//!
+//! - I/O runs on the runtime without the GIL; the answer is decoded (and retries logged) with
+//!   the GIL on one of the runtime's blocking threads as the result is handed to the event loop,
+//!   so the event loop thread never waits for the network.
+//! - Cancelling the awaiting task (`asyncio.wait_for` timing out) drops the Rust future, which
+//!   drops the in-flight request; a page awaited from a prefetch task aborts that task.
+//! - Closing or dropping a stream aborts its prefetch.
+//!
+//! The page logic (request shape, page decoding, repeat filtering) mirrors `py/pager.rs`, whose
+//! helpers are private to it.
+
+use std::cell::OnceCell;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+use pyo3::exceptions::{PyRuntimeError, PyStopAsyncIteration};
+use pyo3::prelude::*;
+use pyo3_async_runtimes::generic::{self, ContextExt};
+use pyo3_async_runtimes::TaskLocals;
+use tokio::task::{AbortHandle, JoinError, JoinHandle};
+
+use crate::error::Error;
+use crate::pager::{PagePlan, Progress, RecentIds};
+use crate::py::decode::decode_envelope;
+use crate::py::errors::to_pyerr;
+use crate::py::outcome;
+use crate::py::pager::{decode_page, fresh_records, Page, Pull};
+use crate::py::transport::{build_request, PyTransport};
+use crate::py::wait::join_failure;
+use crate::runtime;
+use crate::transport::{ApiRequest, Outcome, Transport};
+
+// ---------------------------------------------------------------------------------------------
+// The runtime adapter
+
+/// pyo3-async-runtimes' view of our runtime.
+struct Shared;
+
+tokio::task_local! {
+    static TASK_LOCALS: OnceCell<TaskLocals>;
+}
+
+fn our_runtime() -> Arc<tokio::runtime::Runtime> {
+    // Every caller checked `runtime::get()` first (see `awaitable`), so this cannot fail here
+    // short of the OS refusing threads between the two calls.
+    runtime::get().unwrap_or_else(|e| panic!("{e}"))
+}
+
+impl generic::Runtime for Shared {
+    type JoinError = JoinError;
+    type JoinHandle = JoinHandle<()>;
+
+    fn spawn<F>(fut: F) -> Self::JoinHandle
+    where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        our_runtime().spawn(fut)
+    }
+
+    fn spawn_blocking<F>(f: F) -> Self::JoinHandle
+    where
+        F: FnOnce() + Send + 'static,
+    {
+        our_runtime().spawn_blocking(f)
+    }
+}
+
+impl ContextExt for Shared {
+    fn scope<F, R>(locals: TaskLocals, fut: F) -> Pin<Box<dyn Future<Output = R> + Send>>
+    where
+        F: Future<Output = R> + Send + 'static,
+    {
+        let cell = OnceCell::new();
+        let _ = cell.set(locals);
+        Box::pin(TASK_LOCALS.scope(cell, fut))
+    }
+
+    fn get_task_locals() -> Option<TaskLocals> {
+        TASK_LOCALS
+            .try_with(|c| c.get().cloned())
+            .unwrap_or_default()
+    }
+}
+
+/// An asyncio awaitable for `fut`, run on our runtime; `T` is turned into Python (with the GIL)
+/// when the result is handed over.
+fn awaitable<'py, F, T>(py: Python<'py>, fut: F) -> PyResult<Bound<'py, PyAny>>
+where
+    F: Future<Output = PyResult<T>> + Send + 'static,
+    T: for<'a> IntoPyObject<'a> + Send + 'static,
+{
+    runtime::get().map_err(|e| to_pyerr(py, e))?;
+    generic::future_into_py::<Shared, F, T>(py, fut)
+}
+
+/// A spawned task that is aborted when the future awaiting it is dropped (cancelled).
+struct AbortOnDrop<T>(JoinHandle<T>);
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// AsyncTransport
+
+/// A finished send, turned into the envelope dict (or its exception) with the GIL.
+struct Envelope(Outcome);
+
+impl<'py> IntoPyObject<'py> for Envelope {
+    type Target = PyAny;
+    type Output = Bound<'py, PyAny>;
+    type Error = PyErr;
+
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let response = outcome::finish(py, self.0)?;
+        decode_envelope(py, &response)
+            .map(Bound::into_any)
+            .map_err(|e| to_pyerr(py, e))
+    }
+}
+
+#[pyclass(module = "simplicate._core", name = "AsyncTransport", frozen)]
+pub struct PyAsyncTransport {
+    inner: Arc<Transport>,
+}
+
+#[pymethods]
+impl PyAsyncTransport {
+    /// Shares `transport`'s connection pool, pacer and closed state.
+    #[new]
+    fn new(transport: &Bound<'_, PyTransport>) -> Self {
+        PyAsyncTransport {
+            inner: transport.get().inner.clone(),
+        }
+    }
+
+    /// Send one request; returns an awaitable of the decoded envelope dict.
+    #[pyo3(signature = (method, path, *, params=None, json=None, max_retries=None))]
+    fn request<'py>(
+        &self,
+        py: Python<'py>,
+        method: &str,
+        path: &str,
+        params: Option<&Bound<'py, PyAny>>,
+        json: Option<&Bound<'py, PyAny>>,
+        max_retries: Option<u32>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let request = build_request(py, &self.inner, method, path, params, json, max_retries)?;
+        let transport = self.inner.clone();
+        awaitable(
+            py,
+            async move { Ok(Envelope(transport.send(request).await)) },
+        )
+    }
+
+    /// A lazy async pager over a list endpoint; `query` holds the filter/select/sort pairs.
+    #[pyo3(signature = (path, query, *, page_size, limit=None, offset=0))]
+    fn pager(
+        &self,
+        py: Python<'_>,
+        path: &str,
+        query: Vec<(String, String)>,
+        page_size: usize,
+        limit: Option<usize>,
+        offset: usize,
+    ) -> PyResult<PyAsyncPager> {
+        Ok(PyAsyncPager {
+            shared: Arc::new(PagerShared {
+                pull: Arc::new(Pull::new(
+                    py,
+                    self.inner.clone(),
+                    path.to_owned(),
+                    query,
+                    PagePlan {
+                        page_size,
+                        limit,
+                        offset,
+                    },
+                )?),
+                first_page: Mutex::new(None),
+                count: Mutex::new(None),
+            }),
+        })
+    }
+
+    fn close(&self) {
+        self.inner.close();
+    }
+
+    #[getter]
+    fn closed(&self) -> bool {
+        self.inner.is_closed()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "<AsyncTransport base_url={:?}>",
+            self.inner.base_url().as_str()
+        )
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pages (mirrors py/pager.rs)
+
+/// Start fetching a page in the background on our runtime.
+fn spawn_fetch(pull: &Pull, request: ApiRequest) -> crate::error::Result<JoinHandle<Outcome>> {
+    let transport = pull.transport.clone();
+    Ok(runtime::get()?.spawn(async move { transport.send(request).await }))
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+struct PagerShared {
+    pull: Arc<Pull>,
+    first_page: Mutex<Option<Page>>,
+    count: Mutex<Option<usize>>,
+}
+
+/// The answer to `count()`'s request: stores the count and keeps the page for the next stream.
+struct Counted {
+    shared: Arc<PagerShared>,
+    outcome: Outcome,
+}
+
+impl<'py> IntoPyObject<'py> for Counted {
+    type Target = PyAny;
+    type Output = Bound<'py, PyAny>;
+    type Error = PyErr;
+
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let response = outcome::finish(py, self.outcome)?;
+        let page = decode_page(py, &response)?;
+        let count = page.count.ok_or_else(|| {
+            to_pyerr(
+                py,
+                Error::Decode {
+                    method: response.method.clone(),
+                    url: response.url.clone(),
+                    status: response.status,
+                    reason: "metadata=count was asked for but the answer has no count".to_owned(),
+                },
+            )
+        })?;
+        *lock(&self.shared.count) = Some(count);
+        if self.shared.pull.plan.limit != Some(0) {
+            *lock(&self.shared.first_page) = Some(page);
+        }
+        Ok(count.into_pyobject(py)?.into_any())
+    }
+}
+
+/// The answer to `first()`'s one-record request.
+struct FirstRecord(Outcome);
+
+impl<'py> IntoPyObject<'py> for FirstRecord {
+    type Target = PyAny;
+    type Output = Bound<'py, PyAny>;
+    type Error = PyErr;
+
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let response = outcome::finish(py, self.0)?;
+        let records = decode_page(py, &response)?.records.into_bound(py);
+        if records.is_empty() {
+            Ok(py.None().into_bound(py))
+        } else {
+            records.get_item(0)
+        }
+    }
+}
+
+#[pyclass(module = "simplicate._core", name = "AsyncPager", frozen)]
+pub struct PyAsyncPager {
+    shared: Arc<PagerShared>,
+}
+
+#[pymethods]
+impl PyAsyncPager {
+    /// Awaitable: the size of the whole filtered collection (fetches and keeps the first page).
+    fn count<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        if let Some(count) = *lock(&self.shared.count) {
+            return awaitable(py, async move { Ok(count) });
+        }
+        let pull = &self.shared.pull;
+        let request = pull.request(pull.plan.offset, pull.first_size(), true);
+        let shared = self.shared.clone();
+        awaitable(py, async move {
+            let outcome = shared.pull.transport.send(request).await;
+            Ok(Counted { shared, outcome })
+        })
+    }
+
+    /// Awaitable: the first record, or None.
+    fn first<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let pull = &self.shared.pull;
+        if pull.plan.limit == Some(0) {
+            return awaitable(py, async { Ok(None::<Py<PyAny>>) });
+        }
+        if let Some(page) = lock(&self.shared.first_page).as_ref() {
+            let records = page.records.bind(py);
+            let first = if records.is_empty() {
+                None
+            } else {
+                Some(records.get_item(0)?.unbind())
+            };
+            return awaitable(py, async move { Ok(first) });
+        }
+        let request = pull.request(pull.plan.offset, 1, false);
+        let transport = pull.transport.clone();
+        awaitable(
+            py,
+            async move { Ok(FirstRecord(transport.send(request).await)) },
+        )
+    }
+
+    /// A new pass over the pages.
+    fn stream(&self) -> PyAsyncPageStream {
+        let pull = self.shared.pull.clone();
+        let first = lock(&self.shared.first_page).take();
+        let mut progress = Progress::new(pull.plan);
+        if let Some(count) = *lock(&self.shared.count) {
+            progress.set_count(count);
+        }
+        let seen = RecentIds::new(2 * pull.plan.page_size);
+        PyAsyncPageStream {
+            pull,
+            state: Arc::new(Mutex::new(StreamState {
+                progress,
+                first,
+                prefetch: None,
+                awaiting: None,
+                seen,
+                closed: false,
+            })),
+            busy: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    #[getter]
+    fn path(&self) -> String {
+        self.shared.pull.path.clone()
+    }
+
+    #[getter]
+    fn params(&self) -> Vec<(String, String)> {
+        self.shared.pull.query.clone()
+    }
+}
+
+struct StreamState {
+    progress: Progress,
+    first: Option<Page>,
+    /// The next page's request, already under way: (rows requested, task).
+    prefetch: Option<(usize, JoinHandle<Outcome>)>,
+    /// The task a pending `__anext__` awaits, so `close()` can abort it too.
+    awaiting: Option<AbortHandle>,
+    seen: RecentIds,
+    /// `close()` was called: no more requests.
+    closed: bool,
+}
+
+impl StreamState {
+    fn start_prefetch(&mut self, py: Python<'_>, pull: &Pull) -> PyResult<()> {
+        if self.closed {
+            return Ok(());
+        }
+        if let Some((offset, size)) = self.progress.next_request() {
+            let with_count = self.progress.count().is_none();
+            let task = spawn_fetch(pull, pull.request(offset, size, with_count))
+                .map_err(|e| to_pyerr(py, e))?;
+            self.prefetch = Some((size, task));
+        }
+        Ok(())
+    }
+}
+
+/// Clears the stream's "an `__anext__` is pending" flag when the step ends, however it ends.
+struct Busy(Arc<AtomicBool>);
+
+impl Drop for Busy {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::SeqCst);
+    }
+}
+
+enum Fetched {
+    Kept(Page),
+    Joined(Result<Outcome, JoinError>),
+}
+
+/// One `__anext__`'s result, processed with the GIL: decode, drop repeats, advance, prefetch.
+struct Step {
+    pull: Arc<Pull>,
+    state: Arc<Mutex<StreamState>>,
+    requested: usize,
+    fetched: Fetched,
+    _busy: Busy,
+}
+
+impl<'py> IntoPyObject<'py> for Step {
+    type Target = PyAny;
+    type Output = Bound<'py, PyAny>;
+    type Error = PyErr;
+
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let page = match self.fetched {
+            Fetched::Kept(page) => page,
+            Fetched::Joined(Ok(outcome)) => {
+                let response = outcome::finish(py, outcome)?;
+                decode_page(py, &response)?
+            }
+            Fetched::Joined(Err(e)) => return Err(to_pyerr(py, join_failure(e))),
+        };
+        let mut state = lock(&self.state);
+        state.awaiting = None;
+        let rows = page.records.bind(py);
+        let fresh = fresh_records(py, &mut state.seen, rows)?;
+        state
+            .progress
+            .record(self.requested, rows.len(), fresh.len(), page.count);
+        if !state.progress.is_finished() {
+            state.start_prefetch(py, &self.pull)?;
+        }
+        Ok(fresh.into_any())
+    }
+}
+
+#[pyclass(module = "simplicate._core", name = "AsyncPageStream", frozen)]
+pub struct PyAsyncPageStream {
+    pull: Arc<Pull>,
+    state: Arc<Mutex<StreamState>>,
+    busy: Arc<AtomicBool>,
+}
+
+#[pymethods]
+impl PyAsyncPageStream {
+    fn __aiter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    /// Awaitable of the next page's new records (possibly an empty list when a page held only
+    /// repeats); raises StopAsyncIteration at the end.
+    fn __anext__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        if self.busy.swap(true, Ordering::SeqCst) {
+            return Err(PyRuntimeError::new_err(
+                "this page stream is already awaiting a page; await one __anext__ at a time",
+            ));
+        }
+        let busy = Busy(self.busy.clone());
+        let mut state = lock(&self.state);
+        if let Some(page) = state.first.take() {
+            drop(state);
+            let step = Step {
+                pull: self.pull.clone(),
+                state: self.state.clone(),
+                requested: self.pull.first_size(),
+                fetched: Fetched::Kept(page),
+                _busy: busy,
+            };
+            return awaitable(py, async move { Ok(step) });
+        }
+        if state.prefetch.is_none() {
+            state.start_prefetch(py, &self.pull)?;
+        }
+        let Some((requested, task)) = state.prefetch.take() else {
+            return Err(PyStopAsyncIteration::new_err(()));
+        };
+        state.awaiting = Some(task.abort_handle());
+        drop(state);
+        let pull = self.pull.clone();
+        let shared_state = self.state.clone();
+        awaitable(py, async move {
+            let mut task = AbortOnDrop(task);
+            let joined = (&mut task.0).await;
+            Ok(Step {
+                pull,
+                state: shared_state,
+                requested,
+                fetched: Fetched::Joined(joined),
+                _busy: busy,
+            })
+        })
+    }
+
+    /// Stop the pass: abort the prefetch (and a page being awaited). Idempotent; dropping the
+    /// stream does the same.
+    fn close(&self) {
+        let mut state = lock(&self.state);
+        if let Some((_, task)) = state.prefetch.take() {
+            task.abort();
+        }
+        if let Some(task) = state.awaiting.take() {
+            task.abort();
+        }
+        state.first = None;
+        state.closed = true;
+    }
+}
+
+impl Drop for PyAsyncPageStream {
+    fn drop(&mut self) {
+        let mut state = lock(&self.state);
+        if let Some((_, task)) = state.prefetch.take() {
+            task.abort();
+        }
+    }
+}
