@@ -43,8 +43,12 @@ def main() -> None:
             assert server.stdout is not None
             url = server.stdout.readline().split()[-1]
             module, resource = args.path.split("/")
+            # Unpaced: the fake has no rate limit, and the default 60/min would take hours.
             with simplicate.Client(
-                base_url=url, api_key=DEFAULT_API_KEY, api_secret=DEFAULT_API_SECRET
+                base_url=url,
+                api_key=DEFAULT_API_KEY,
+                api_secret=DEFAULT_API_SECRET,
+                rate_limit=None,
             ) as client:
                 records = iter(getattr(getattr(client, module), resource).list())
                 next(records)
