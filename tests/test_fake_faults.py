@@ -10,7 +10,6 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -19,46 +18,10 @@ from simplicate import _core
 from simplicate.testing import FakeSimplicate, InjectedFault
 from simplicate.testing import _fake as fake_module
 
+from .plain_http import Answer, call
+
 ORGS = "crm/organization"
 SMALL = {"crm/organization": 20, "crm/person": 20, "hours/hours": 20}
-
-
-@dataclass
-class Answer:
-    status: int
-    headers: dict[str, str]
-    body: bytes
-
-    def json(self) -> Any:
-        return json.loads(self.body)
-
-
-def call(
-    url: str,
-    path: str,
-    *,
-    method: str = "GET",
-    body: Any = None,
-    auth: bool = True,
-) -> Answer:
-    headers = {"Content-Type": "application/json"}
-    if auth:
-        headers["Authentication-Key"] = "test-key"
-        headers["Authentication-Secret"] = "test-secret"
-    data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(f"{url}/{path}", data=data, headers=headers, method=method)
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return Answer(
-                response.status,
-                {k.lower(): v for k, v in response.headers.items()},
-                response.read(),
-            )
-    except urllib.error.HTTPError as error:
-        with error:
-            return Answer(
-                error.code, {k.lower(): v for k, v in error.headers.items()}, error.read()
-            )
 
 
 @pytest.fixture

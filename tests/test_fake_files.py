@@ -9,18 +9,18 @@ from __future__ import annotations
 import base64
 import hashlib
 import http.client
-import json
 import random
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
 from simplicate.testing import FakeSimplicate
+
+from .plain_http import Answer, call
 
 UPLOAD = "upload/chunked"
 DOCUMENTS = "documents/document"
@@ -33,52 +33,6 @@ SMALL = {
     "invoices/invoice": 8,
     "documents/document": 12,
 }
-
-
-@dataclass
-class Answer:
-    status: int
-    headers: dict[str, str]
-    body: bytes
-
-    def json(self) -> Any:
-        return json.loads(self.body)
-
-    @property
-    def data(self) -> Any:
-        assert self.status == 200, self.body
-        envelope = self.json()
-        assert envelope["errors"] is None
-        return envelope["data"]
-
-    def error(self, status: int) -> str:
-        assert self.status == status, self.body
-        envelope = self.json()
-        assert envelope["data"] is None
-        [message] = envelope["errors"]
-        return message
-
-
-def call(url: str, path: str, *, method: str = "GET", body: Any = None) -> Answer:
-    headers = {
-        "Content-Type": "application/json",
-        "Authentication-Key": "test-key",
-        "Authentication-Secret": "test-secret",
-    }
-    data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(f"{url}/{path}", data=data, headers=headers, method=method)
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return Answer(
-                response.status,
-                {k.lower(): v for k, v in response.headers.items()},
-                response.read(),
-            )
-    except urllib.error.HTTPError as error:
-        with error:
-            return Answer(
-                error.code, {k.lower(): v for k, v in error.headers.items()}, error.read()
-            )
 
 
 @pytest.fixture

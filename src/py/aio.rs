@@ -29,12 +29,11 @@ use pyo3_async_runtimes::generic::{self, ContextExt};
 use pyo3_async_runtimes::TaskLocals;
 use tokio::task::{AbortHandle, JoinError, JoinHandle};
 
-use crate::error::Error;
 use crate::pager::{PagePlan, Progress, RecentIds};
 use crate::py::decode::decode_envelope;
 use crate::py::errors::to_pyerr;
 use crate::py::outcome;
-use crate::py::pager::{decode_page, fresh_records, Page, Pull};
+use crate::py::pager::{decode_counted, decode_page, fresh_records, Page, Pull};
 use crate::py::transport::{build_request, PyTransport};
 use crate::py::wait::join_failure;
 use crate::runtime;
@@ -244,18 +243,7 @@ impl<'py> IntoPyObject<'py> for Counted {
 
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let response = outcome::finish(py, self.outcome)?;
-        let page = decode_page(py, &response)?;
-        let count = page.count.ok_or_else(|| {
-            to_pyerr(
-                py,
-                Error::Decode {
-                    method: response.method.clone(),
-                    url: response.url.clone(),
-                    status: response.status,
-                    reason: "metadata=count was asked for but the answer has no count".to_owned(),
-                },
-            )
-        })?;
+        let (page, count) = decode_counted(py, &response)?;
         *lock(&self.shared.count) = Some(count);
         if self.shared.pull.plan.limit != Some(0) {
             *lock(&self.shared.first_page) = Some(page);

@@ -141,6 +141,23 @@ pub(crate) fn decode_page(py: Python<'_>, response: &ApiResponse) -> PyResult<Pa
     })
 }
 
+/// The first page of a `count()`: it must carry the count it was asked for.
+pub(crate) fn decode_counted(py: Python<'_>, response: &ApiResponse) -> PyResult<(Page, usize)> {
+    let page = decode_page(py, response)?;
+    let count = page.count.ok_or_else(|| {
+        to_pyerr(
+            py,
+            Error::Decode {
+                method: response.method.clone(),
+                url: response.url.clone(),
+                status: response.status,
+                reason: "metadata=count was asked for but the answer has no count".to_owned(),
+            },
+        )
+    })?;
+    Ok((page, count))
+}
+
 #[pyclass(module = "simplicate._core", name = "Pager", frozen)]
 pub struct PyPager {
     pull: Arc<Pull>,
@@ -177,18 +194,7 @@ impl PyPager {
         let size = self.pull.first_size();
         let request = self.pull.request(plan.offset, size, true);
         let response = outcome::send(py, self.pull.transport.clone(), request)?;
-        let page = decode_page(py, &response)?;
-        let count = page.count.ok_or_else(|| {
-            to_pyerr(
-                py,
-                Error::Decode {
-                    method: response.method.clone(),
-                    url: response.url.clone(),
-                    status: response.status,
-                    reason: "metadata=count was asked for but the answer has no count".to_owned(),
-                },
-            )
-        })?;
+        let (page, count) = decode_counted(py, &response)?;
         *self.count.lock().unwrap_or_else(|p| p.into_inner()) = Some(count);
         // A zero limit delivers nothing, so there is no page to keep for it.
         if plan.limit != Some(0) {
