@@ -1,6 +1,7 @@
 //! simplicate's Rust core. Pure-Rust modules (no pyo3 types) first; `py` is the thin glue, and
 //! `_core` below only registers it.
 
+pub mod chunked_upload;
 pub mod config;
 pub mod download;
 pub mod error;
@@ -11,6 +12,7 @@ pub mod query;
 pub mod registry;
 pub mod retry;
 pub mod runtime;
+pub mod streamed_download;
 pub mod transport;
 pub mod upload;
 
@@ -35,6 +37,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(py::transport::resolve_base_url_py, m)?)?;
     m.add_function(wrap_pyfunction!(py::transport::_panic_in_task, m)?)?;
     m.add_function(wrap_pyfunction!(py::params::encode_params_py, m)?)?;
+    m.add_function(wrap_pyfunction!(py::aio::drain_runtime, m)?)?;
     m.add_function(wrap_pyfunction!(py::files::upload, m)?)?;
     m.add_function(wrap_pyfunction!(py::files::download, m)?)?;
     m.add_function(wrap_pyfunction!(py::decode::decode_json_py, m)?)?;

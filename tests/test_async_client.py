@@ -189,15 +189,22 @@ def test_cancelled_request_never_leaves_the_pacer(fake: FakeSimplicate) -> None:
 
 
 def test_gathered_calls_share_the_limiter_and_draw_no_429() -> None:
+    # 50 gathered calls through a client paced at 1,200/min with no burst: one pacer for all
+    # tasks spaces their arrivals 50 ms apart (a pacer per task, or none, would send them all
+    # at once). The fake's own limit (600/min) would answer a 51st request in the minute 429.
     with FakeSimplicate(rate_limit=600) as fake:
 
         async def go(client: simplicate.AsyncClient) -> list[Any]:
             return await asyncio.gather(*(client.get("crm/person") for _ in range(50)))
 
-        results = run(go, fake, rate_limit=fake.rate_limit, rate_burst=1, max_retries=0)
+        results = run(go, fake, rate_limit=1200, rate_burst=1, max_retries=0)
         assert len(results) == 50
         assert fake.throttled == 0
-        assert len(fake.requests) == 50
+        arrivals = sorted(r.time for r in fake.requests)
+        assert len(arrivals) == 50
+        # The pacer sets a lower bound on the spread (49 gaps of 50 ms = 2.45 s); slowness
+        # elsewhere can only widen it.
+        assert arrivals[-1] - arrivals[0] >= 2.2
 
 
 def test_event_loop_stays_responsive_during_a_pull() -> None:

@@ -25,6 +25,7 @@ def test_public_names() -> None:
         "ServerError",
         "ServiceUnavailableError",
         "SimplicateError",
+        "SyncResult",
         "UnprocessableEntityError",
         "__version__",
     ]

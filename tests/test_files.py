@@ -335,3 +335,54 @@ def test_memory_stays_flat_for_a_200_mb_file(tmp_path) -> None:
     assert growth <= 20, f"peak RSS grew {growth:.1f} MB"
     with open(tmp_path / "back.bin", "rb") as back, open(source, "rb") as original:
         assert hashlib.sha256(back.read()).digest() == hashlib.sha256(original.read()).digest()
+
+
+@pytest.mark.parametrize("call", ["upload", "download"])
+def test_ctrl_c_interrupts_a_transfer(fake: FakeSimplicate, call: str) -> None:
+    """The transfer loops wait with the GIL released and still honour Ctrl-C."""
+    import signal
+    import time
+
+    fake.clear_faults()
+    with fake.client() as client:
+        doc = client.upload_document(
+            b"x", file_name="x.bin", title="X", document_type_id=doc_type(fake),
+            linked_to={"person_id": person(fake)},
+        )  # fmt: skip
+    fake.inject("upload/chunked/*", method="PUT", delay=5, times=None)
+    fake.inject("documents/download/*", delay=5, times=None)
+    action = (
+        'c.upload(b"y" * 1_000_000, file_name="y.bin")'
+        if call == "upload"
+        else f"c.download({doc!r})"
+    )
+    script = textwrap.dedent(
+        f"""
+        import sys, simplicate
+        c = simplicate.Client(base_url={fake.url!r}, api_key={fake.api_key!r},
+                              api_secret={fake.api_secret!r}, rate_limit=None)
+        print("ready", flush=True)
+        try:
+            {action}
+        except KeyboardInterrupt:
+            print("interrupted", flush=True)
+            sys.exit(42)
+        """
+    )
+    fake.clear_requests()
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        assert proc.stdout is not None
+        assert proc.stdout.readline().strip() == "ready"
+        # The fake logs a request when it answers, so the delayed one cannot be seen in flight:
+        # give the child time to reach it (the delay is 5 s; the interrupt must not wait it out).
+        time.sleep(1.0)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=3)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 42, err
+    assert "interrupted" in out

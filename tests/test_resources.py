@@ -400,21 +400,24 @@ def load_generator() -> Any:
     )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
 
 
-def test_checked_in_stub_is_what_the_generator_writes_now() -> None:
+def test_checked_in_stubs_are_what_the_generator_writes_now() -> None:
     generator = load_generator()
-    assert generator.STUB.read_text() == generator.render(), (
-        "python/simplicate/_resources.pyi is stale: run python scripts/generate_stubs.py"
-    )
+    for flavor in generator.FLAVORS:
+        assert flavor.stub.read_text() == generator.render(flavor), (
+            f"{flavor.stub} is stale: run python scripts/generate_stubs.py"
+        )
 
 
-def test_stub_matches_the_runtime_classes() -> None:
+@pytest.mark.parametrize("module", ["simplicate._resources", "simplicate._async_resources"])
+def test_stub_matches_the_runtime_classes(module: str) -> None:
     pytest.importorskip("mypy")
     out = subprocess.run(
-        [sys.executable, "-m", "mypy.stubtest", "simplicate._resources"],
+        [sys.executable, "-m", "mypy.stubtest", module],
         capture_output=True,
         text=True,
     )
@@ -468,5 +471,53 @@ def test_stub_types_the_tree(tmp_path: Path) -> None:
         '"CrmModule" has no attribute "organisation"; maybe "organization"',
         'Argument 1 to "get" of "CrmOrganization" has incompatible type "int"; expected "str"',
         "Found 3 errors in 1 file",
+    ]:
+        assert expected in out, out
+
+
+ASYNC_SNIPPET = """
+import asyncio
+from simplicate import AsyncClient
+
+async def main(client: AsyncClient) -> None:
+    reveal_type(client.crm.organization)
+    reveal_type(await client.crm.organization.get("organization:1"))
+    reveal_type(await client.crm.organization.create({"name": "x"}))
+    reveal_type(client.crm.organization.list(filter={"name": "*x*"}))
+    reveal_type(await client.upload(b"x", file_name="x.bin"))
+    name: str = client.crm.organization.create({"name": "x"})
+    client.hrm.employee.delete("employee:1")
+    client.crm.organisation
+"""
+
+
+def test_async_stub_types_the_async_tree(tmp_path: Path) -> None:
+    pytest.importorskip("mypy")
+    (tmp_path / "snippet.py").write_text(textwrap.dedent(ASYNC_SNIPPET))
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--cache-dir",
+            str(tmp_path / "c"),
+            "snippet.py",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    ).stdout
+    for expected in [
+        'snippet.py:6: note: Revealed type is "simplicate._async_resources.AsyncCrmOrganization"',
+        'snippet.py:7: note: Revealed type is "dict[str, Any]"',
+        'snippet.py:8: note: Revealed type is "str"',
+        'snippet.py:9: note: Revealed type is "simplicate._async_pager.AsyncPager"',
+        'snippet.py:10: note: Revealed type is "str"',
+        # A forgotten await is a type error, not a silent coroutine.
+        "snippet.py:11: error: Incompatible types in assignment (expression has type "
+        '"Coroutine[Any, Any, str]", variable has type "str")',
+        '"AsyncHrmEmployee" has no attribute "delete"',
+        '"AsyncCrmModule" has no attribute "organisation"; maybe "organization"',
     ]:
         assert expected in out, out

@@ -7,6 +7,9 @@
 For tests, :class:`simplicate.testing.FakeSimplicate` serves a faithful fake on loopback.
 """
 
+import atexit as _atexit
+
+from . import _core
 from ._async_client import AsyncClient
 from ._client import Client
 from ._core import __version__
@@ -27,6 +30,11 @@ from ._exceptions import (
     UnprocessableEntityError,
 )
 from ._files import DownloadedBytes, DownloadedFile
+from ._sync import SyncResult
+
+# An awaitable's task may still be handing its result to Python on a runtime thread when the
+# script ends; the interpreter must not finalize under it.
+_atexit.register(_core.drain_runtime)
 
 __all__ = [
     "APIConnectionError",
@@ -46,6 +54,7 @@ __all__ = [
     "ServerError",
     "ServiceUnavailableError",
     "SimplicateError",
+    "SyncResult",
     "UnprocessableEntityError",
     "__version__",
 ]

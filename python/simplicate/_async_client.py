@@ -7,12 +7,13 @@ loop, and cancelling the awaiting task drops the request in Rust.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, BinaryIO
 
-from . import _core
+from . import _core, _files
 from ._async_pager import AsyncPager
-from ._async_resources import AsyncModule, async_module
+from ._async_resources import AsyncResourceTree
 from ._client import _METHODS, Client, _count, _optional_count, _require_body
 from ._constants import (
     DEFAULT_CONNECT_TIMEOUT,
@@ -24,12 +25,13 @@ from ._constants import (
     DEFAULT_RETRY_BACKOFF_MAX,
     DEFAULT_TIMEOUT,
 )
+from ._files import DownloadedBytes, DownloadedFile, Progress, UploadSource
 from ._types import Params, PathLike
 
 __all__ = ["AsyncClient"]
 
 
-class AsyncClient:
+class AsyncClient(AsyncResourceTree):
     """An asyncio client for one Simplicate account; arguments as for :class:`simplicate.Client`.
 
     >>> async with simplicate.AsyncClient("acme", api_key="...", api_secret="...") as client:
@@ -39,8 +41,10 @@ class AsyncClient:
 
     The resource tree works as on ``Client``: ``client.crm.organization.list(...)`` returns an
     :class:`AsyncPager` (``async for``), ``await client.crm.organization.get(id)``, ``create``,
-    ``update``, ``delete`` and the actions are coroutines. (File uploads and downloads are not
-    async yet.)
+    ``update``, ``delete`` and the actions are coroutines. Files too: ``await
+    client.upload(source)`` (``client.upload.chunked`` stays the raw endpoint), ``await
+    client.upload_document(...)``, ``await client.download(document_id, dest)``, ``await
+    client.download_invoice_pdf(invoice_id, dest)``.
 
     Concurrent tasks share the client's pacing (``rate_limit``/``rate_burst``), retries and
     connections. Cancelling a task that awaits a call (``asyncio.wait_for`` timing out) cancels
@@ -81,10 +85,6 @@ class AsyncClient:
         )
         self._transport = config._transport
         self._native = _core.AsyncTransport(self._transport)
-
-    def __getattr__(self, name: str) -> AsyncModule:
-        # Only called for names that are not attributes: the API modules (``client.crm``).
-        return async_module(self, name)
 
     @property
     def base_url(self) -> str:
@@ -154,6 +154,7 @@ class AsyncClient:
         offset: int = 0,
         page_size: int = DEFAULT_PAGE_SIZE,
         params: Params | None = None,
+        progress: bool | Progress | None = None,
     ) -> AsyncPager:
         """A lazy async pager over the list endpoint ``path``; nothing is sent until it is
         iterated, counted or asked for its first record."""
@@ -167,9 +168,69 @@ class AsyncClient:
         query = _core.build_query(filter, select, sort)
         if params is not None:
             query.extend(_core.encode_params(params))
-        return AsyncPager(
-            self._native.pager(path, query, page_size=page_size, limit=limit, offset=offset)
+        native = self._native.pager(path, query, page_size=page_size, limit=limit, offset=offset)
+        return AsyncPager(native, limit=limit, offset=offset, progress=progress)
+
+    async def upload_document(
+        self,
+        source: UploadSource,
+        *,
+        title: str,
+        document_type_id: str,
+        linked_to: dict[str, str],
+        description: str | None = None,
+        file_name: str | None = None,
+        progress: bool | Progress | None = None,
+    ) -> str:
+        """Upload ``source`` and create a document from it; returns the document id (see
+        ``Client.upload_document``)."""
+        body = _files.document_body(
+            title=title,
+            document_type_id=document_type_id,
+            linked_to=linked_to,
+            description=description,
         )
+        body["upload_queue_id"] = await self._upload(source, file_name=file_name, progress=progress)
+        return (await self.post("documents/document", body))["id"]
+
+    async def download(
+        self,
+        document_id: str,
+        dest: str | os.PathLike[str] | BinaryIO | None = None,
+        *,
+        progress: bool | Progress | None = None,
+    ) -> DownloadedBytes | DownloadedFile:
+        """Download a document's file (see ``Client.download``): the bytes, or a
+        :class:`DownloadedFile` when written to a path (atomically) or a binary file object.
+        A progress callable is called on the event loop's thread."""
+        plan = _files.document_download(document_id, dest, progress)
+        return plan.result(await self._native.download(plan.path, **plan.kwargs))
+
+    async def download_invoice_pdf(
+        self,
+        invoice_id: str,
+        dest: str | os.PathLike[str] | BinaryIO | None = None,
+        *,
+        progress: bool | Progress | None = None,
+    ) -> DownloadedBytes | DownloadedFile:
+        """Find the invoice's PDF document and download it (see
+        ``Client.download_invoice_pdf``); :class:`NotFoundError` when it has none."""
+        params = _files.invoice_documents_params(invoice_id)
+        plan = _files.DownloadPlan(invoice_id, "", dest, progress)  # checks dest before sending
+        envelope = await self.request("GET", "invoices/document", params=params)
+        document_id = _files.invoice_document_id(invoice_id, envelope, self.base_url)
+        plan.path = f"documents/download/{document_id}"
+        return plan.result(await self._native.download(plan.path, **plan.kwargs))
+
+    async def _upload(
+        self,
+        source: UploadSource,
+        *,
+        file_name: str | None = None,
+        progress: bool | Progress | None = None,
+    ) -> str:
+        """``await client.upload(source)``: the chunked upload (see ``Client.upload``)."""
+        return await self._native.upload(**_files.upload_args(source, file_name, progress))
 
     async def aclose(self) -> None:
         """Release the connections. Later calls raise RuntimeError. Safe to call twice."""

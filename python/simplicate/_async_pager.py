@@ -7,6 +7,8 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 from . import _core
+from ._pager import check_progress, expected_total
+from ._progress import Progress, Reporter, reporter
 
 __all__ = ["AsyncPager"]
 
@@ -25,10 +27,20 @@ class AsyncPager:
     - ``await pager.to_list()`` — everything, as a list.
     """
 
-    __slots__ = ("_native",)
+    __slots__ = ("_limit", "_native", "_offset", "_progress")
 
-    def __init__(self, native: _core.AsyncPager) -> None:
+    def __init__(
+        self,
+        native: _core.AsyncPager,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+        progress: bool | Progress | None = None,
+    ) -> None:
         self._native = native
+        self._limit = limit
+        self._offset = offset
+        self._progress = check_progress(progress)
 
     async def count(self) -> int:
         """The size of the whole filtered collection, ignoring ``limit`` and ``offset``."""
@@ -40,15 +52,19 @@ class AsyncPager:
 
     def pages(self) -> AsyncIterator[list[dict[str, Any]]]:
         """Iterate page by page (lists of dicts). Leaving the loop early stops the prefetch."""
-        return _Pages(self._native.stream())
+        return self._pages()
 
     def __aiter__(self) -> AsyncIterator[dict[str, Any]]:
-        return _Records(self._native.stream())
+        return _Records(self._pages())
+
+    def _pages(self) -> _Pages:
+        report = reporter(self._progress, self.path, unit="records", stacklevel=4)
+        return _Pages(self._native, report, (self._limit, self._offset))
 
     async def to_list(self) -> list[dict[str, Any]]:
         """Every record, in one list."""
         records: list[dict[str, Any]] = []
-        pages = _Pages(self._native.stream())
+        pages = self._pages()
         try:
             async for page in pages:
                 records.extend(page)
@@ -75,32 +91,60 @@ class AsyncPager:
 
 
 class _Pages:
-    __slots__ = ("_stream",)
+    __slots__ = ("_done", "_native", "_plan", "_report", "_stream", "_total")
 
-    def __init__(self, stream: _core.AsyncPageStream) -> None:
-        self._stream = stream
+    def __init__(
+        self, native: _core.AsyncPager, report: Reporter | None, plan: tuple[int | None, int]
+    ) -> None:
+        self._native = native
+        self._stream = native.stream()
+        self._report = report
+        self._plan = plan
+        self._done = 0
+        self._total: int | None = None
 
     def __aiter__(self) -> _Pages:
         return self
 
     async def __anext__(self) -> list[dict[str, Any]]:
-        while True:
-            page = await self._stream.__anext__()
-            if page:  # a page of nothing but repeats is skipped
-                return page
+        report = self._report
+        if report is not None and self._total is None:
+            # The count rides on the first page's request, which the stream then reuses.
+            self._total = expected_total(await self._native.count(), *self._plan)
+            report(0, self._total)
+        try:
+            while True:
+                page = await self._stream.__anext__()
+                if page:  # a page of nothing but repeats is skipped
+                    break
+        except BaseException:
+            self.close()
+            raise
+        if report is not None and self._total is not None:
+            self._done += len(page)
+            report(self._done, max(self._total, self._done))
+        return page
 
     def close(self) -> None:
-        """Abort the prefetch under way; idempotent."""
+        """Abort the prefetch under way (and end the progress bar); idempotent."""
         self._stream.close()
+        if self._report is not None:
+            self._report.close()
 
     async def aclose(self) -> None:
-        self._stream.close()
+        self.close()
+
+    def __del__(self) -> None:
+        # ``async for`` does not close its iterator on ``break``; dropping it does (at once,
+        # by reference counting), and ends the bar with it.
+        if self._report is not None:
+            self._report.close()
 
 
 class _Records:
     __slots__ = ("_page", "_stream")
 
-    def __init__(self, stream: _core.AsyncPageStream) -> None:
+    def __init__(self, stream: _Pages) -> None:
         self._stream = stream
         self._page: Iterator[dict[str, Any]] = iter(())
 

@@ -1,27 +1,33 @@
 """The async resource tree: ``client.crm.organization.list(...)`` on an :class:`AsyncClient`.
 
-Built from the same registry plan (``_registry.modules()``) as the sync tree; each method is the
-async twin of the one in ``_resources.py``: ``list`` returns an :class:`AsyncPager` at once,
-everything else is a coroutine. Classes are made lazily, one per module and resource.
+Built by the same machinery as the sync tree (``_resources.py``: one class per module and per
+resource, cached properties, the same attribute errors), with these method factories: each is
+the async twin of the sync one — ``list`` returns an :class:`AsyncPager` at once, everything
+else is a coroutine. Classes are named like the sync ones with an ``Async`` prefix
+(``AsyncCrmOrganization``); ``_async_resources.pyi`` types them, written by
+``scripts/generate_stubs.py``.
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import Any
 
-from ._registry import Operation, ResourceSpec, list_signature, method_doc, modules, resource_doc
+from ._files import UPLOAD_DOC
+from ._registry import Operation, list_signature
 from ._resources import (  # type: ignore[attr-defined]  # private helpers, not in the stub
+    Flavor,
+    Module,
+    Resource,
+    TreeBase,
     _check_data,
     _check_id,
     _new_id,
+    class_by_name,
+    plant_modules,
 )
 
-if TYPE_CHECKING:
-    from ._async_client import AsyncClient
-
-__all__ = ["AsyncModule", "AsyncResource", "async_module"]
+__all__ = ["AsyncModule", "AsyncResource", "AsyncResourceTree"]
 
 _Method = Callable[..., Any]
 
@@ -30,7 +36,7 @@ def _list(op: Operation) -> _Method:
     def method(self: AsyncResource, **options: Any) -> Any:
         return self._client._list(op.path, **options)
 
-    method.__signature__ = list_signature()  # type: ignore[attr-defined]
+    method.__signature__ = list_signature(asynchronous=True)  # type: ignore[attr-defined]
     return method
 
 
@@ -106,66 +112,60 @@ _FACTORIES: dict[str, Callable[[Operation], _Method]] = {
 }
 
 
-class AsyncResource:
-    """One resource of the API, bound to an :class:`AsyncClient`."""
+class AsyncResource(Resource):
+    """One resource of the API, bound to an :class:`AsyncClient`. Its subclass (one per
+    resource, made on first use) has exactly the methods the API allows on it, as coroutines
+    (``list`` returns an :class:`AsyncPager`)."""
 
-    __slots__ = ("_client",)
-    _spec: ResourceSpec
-
-    def __init__(self, client: AsyncClient) -> None:
-        self._client = client
-
-    @property
-    def path(self) -> str:
-        return self._spec.path
+    __slots__ = ()
 
     def __repr__(self) -> str:
-        return f"<simplicate async resource {self._spec.dotted} ({', '.join(self._spec.methods)})>"
+        return f"<simplicate async resource {self._spec.dotted}: {', '.join(self._spec.methods)}>"
 
 
-class AsyncModule:
+class AsyncModule(Module):
     """One module of the API (``client.crm``), bound to an :class:`AsyncClient`."""
 
-    __slots__ = ("_client", "_name")
-
-    def __init__(self, client: AsyncClient, name: str) -> None:
-        self._client = client
-        self._name = name
-
-    def __getattr__(self, attr: str) -> Any:  # an AsyncResource subclass (untyped for now)
-        if attr.startswith("_") or attr not in modules()[self._name]:
-            _no_attribute(self, attr, modules()[self._name])
-        return _resource_class(self._name, attr)(self._client)
-
-    def __dir__(self) -> list[str]:
-        return sorted(modules()[self._name])
-
     def __repr__(self) -> str:
-        return f"<simplicate async module {self._name}>"
+        return f"<simplicate async module {self._module}>"
 
 
-def _no_attribute(obj: object, name: str, names: Any) -> NoReturn:
-    raise AttributeError(
-        f"{type(obj).__name__} has no attribute {name!r}; available: {', '.join(sorted(names))}"
-    )
+async def _upload_call(
+    self: AsyncModule,
+    source: Any,
+    *,
+    file_name: str | None = None,
+    progress: Any = None,
+) -> str:
+    return await self._client._upload(source, file_name=file_name, progress=progress)
 
 
-@functools.cache
-def _resource_class(module: str, attr: str) -> type[AsyncResource]:
-    spec = modules()[module][attr]
-    namespace: dict[str, Any] = {}
-    for op in spec.operations:
-        function = _FACTORIES[op.kind](op)
-        function.__name__ = op.attr
-        function.__qualname__ = f"Async{spec.class_name}.{op.attr}"
-        function.__doc__ = method_doc(spec, op)
-        namespace[op.attr] = function
-    namespace.update(__slots__=(), __module__=__name__, __doc__=resource_doc(spec), _spec=spec)
-    return type(f"Async{spec.class_name}", (AsyncResource,), namespace)
+def _module_calls() -> dict[str, Callable[..., Any]]:
+    """``await client.upload(source)`` uploads a file in chunks; ``client.upload.chunked`` stays
+    the raw endpoint."""
+    _upload_call.__doc__ = UPLOAD_DOC
+    _upload_call.__name__ = "__call__"
+    return {"upload": _upload_call}
 
 
-def async_module(client: AsyncClient, name: str) -> AsyncModule:
-    """``client.<name>`` for a module of the registry; AttributeError otherwise."""
-    if name.startswith("_") or name not in modules():
-        _no_attribute(client, name, modules())
-    return AsyncModule(client, name)
+class AsyncResourceTree(TreeBase):
+    """A base class for :class:`simplicate.AsyncClient`: one attribute per API module
+    (``client.crm``, ``client.hours``, ...), made on first access and kept."""
+
+    __slots__ = ()
+
+
+ASYNC = Flavor(
+    prefix="Async",
+    factories=_FACTORIES,
+    resource_base=AsyncResource,
+    module_base=AsyncModule,
+    module_calls=_module_calls,
+    owner=__name__,
+)
+plant_modules(AsyncResourceTree, ASYNC)
+
+
+def __getattr__(name: str) -> type[Resource] | type[Module]:
+    """The generated classes by name (``AsyncCrmOrganization``, ``AsyncCrmModule``)."""
+    return class_by_name(ASYNC, name)

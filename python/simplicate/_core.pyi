@@ -17,6 +17,7 @@ __all__ = [
     "_panic_in_task",
     "build_query",
     "download",
+    "drain_runtime",
     "encode_params",
     "parse_query",
     "registry",
@@ -266,7 +267,12 @@ def parse_query(pairs: Sequence[tuple[str, str]]) -> _ParsedQuery:
     """
 
 def _decode_json(data: bytes) -> Any:
-    """The response decoder (jiter), exposed for benchmarks against other decoders."""
+    """The response decoder (our own, ``src/py/json_decode.rs``), exposed for benchmarks
+    against other decoders."""
+
+def drain_runtime(timeout_s: float = 2.0) -> int:
+    """Wait (GIL released, at most ``timeout_s``) until no awaitable's runtime task can still
+    touch Python; run at exit. Returns how many were left when it gave up."""
 
 def upload(
     transport: Transport,
@@ -315,6 +321,26 @@ class AsyncTransport:
         limit: int | None = None,
         offset: int = 0,
     ) -> AsyncPager: ...
+    def upload(
+        self,
+        *,
+        file_name: str,
+        file_size: int,
+        path: str | None = None,
+        data: bytes | bytearray | None = None,
+        reader: Any = None,
+        progress: Any = None,
+    ) -> Awaitable[str]:
+        """As ``upload``; progress is called on the event loop's thread."""
+    def download(
+        self,
+        path: str,
+        *,
+        dest_path: str | None = None,
+        writer: Any = None,
+        progress: Any = None,
+    ) -> Awaitable[tuple[bytes | None, str | None, int, str | None]]:
+        """As ``download``; progress is called on the event loop's thread."""
     def close(self) -> None: ...
     @property
     def closed(self) -> bool: ...

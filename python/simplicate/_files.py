@@ -9,22 +9,19 @@ from __future__ import annotations
 
 import io
 import os
-import warnings
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Union
 
 from . import _core
 from ._exceptions import NotFoundError
+from ._progress import Progress, reporter
 
 if TYPE_CHECKING:
     from ._client import Client
 
 __all__ = ["UPLOAD_DOC", "DownloadedBytes", "DownloadedFile", "Progress", "UploadSource"]
 
-Progress = Callable[[int, "int | None"], object]
-"""``progress(done_bytes, total_bytes)``; total is None when the server does not say."""
 
 UploadSource = Union[str, "os.PathLike[str]", bytes, bytearray, memoryview, BinaryIO]
 
@@ -71,41 +68,11 @@ class DownloadedFile:
     """The file name the server suggested (Content-Disposition), if any."""
 
 
-def _progress_callback(progress: bool | Progress | None, what: str) -> Progress | None:
-    if progress is None or progress is False:
-        return None
-    if progress is True:
-        try:
-            from tqdm.auto import tqdm
-        except ImportError:
-            warnings.warn(
-                "progress=True shows a bar only when tqdm is installed "
-                "(pip install 'simplicate[progress]'); continuing without one",
-                stacklevel=3,
-            )
-            return None
-        bar = tqdm(desc=what, unit="B", unit_scale=True, unit_divisor=1024)
-
-        def update(done: int, total: int | None) -> None:
-            if total is not None and bar.total != total:
-                bar.total = total
-            bar.update(done - bar.n)
-            if total is not None and done >= total:
-                bar.close()
-
-        return update
-    if callable(progress):
-        return progress
-    raise TypeError(f"progress must be True, a callable(done, total) or None, got {progress!r}")
-
-
-def upload(
-    client: Client,
-    source: UploadSource,
-    *,
-    file_name: str | None = None,
-    progress: bool | Progress | None = None,
-) -> str:
+def upload_args(
+    source: UploadSource, file_name: str | None, progress: bool | Progress | None
+) -> dict[str, Any]:
+    """Check an upload's arguments (before anything is sent) and turn them into the keyword
+    arguments of the native ``upload`` (sync and async alike)."""
     if file_name is not None and (not isinstance(file_name, str) or not file_name.strip()):
         raise ValueError(f"file_name must be a non-empty str, got {file_name!r}")
     kwargs: dict[str, Any] = {}
@@ -151,10 +118,78 @@ def upload(
         )
     if size == 0:
         raise ValueError("source is empty: there is nothing to upload")
-    callback = _progress_callback(progress, f"upload {name}")
-    return _core.upload(
-        client._transport, file_name=name, file_size=size, progress=callback, **kwargs
+    kwargs.update(
+        file_name=name,
+        file_size=size,
+        progress=reporter(progress, f"upload {name}", unit="B", stacklevel=4),
     )
+    return kwargs
+
+
+def upload(
+    client: Client,
+    source: UploadSource,
+    *,
+    file_name: str | None = None,
+    progress: bool | Progress | None = None,
+) -> str:
+    return _core.upload(client._transport, **upload_args(source, file_name, progress))
+
+
+class DownloadPlan:
+    """A checked download: what to fetch, the native keyword arguments, and how to present the
+    native result (sync and async alike)."""
+
+    __slots__ = ("kwargs", "path", "target")
+
+    def __init__(
+        self,
+        what: str,
+        path: str,
+        dest: str | os.PathLike[str] | BinaryIO | None,
+        progress: bool | Progress | None,
+    ) -> None:
+        self.path = path
+        self.target: Path | None = None
+        self.kwargs: dict[str, Any] = {}
+        if isinstance(dest, str | os.PathLike):
+            target = Path(dest)
+            if target.is_dir():
+                raise IsADirectoryError(f"dest {str(target)!r} is a directory; name the file")
+            parent = target.parent
+            if not parent.is_dir():
+                raise FileNotFoundError(f"dest's directory {str(parent)!r} does not exist")
+            self.target = target
+            self.kwargs["dest_path"] = os.fspath(target)
+        elif dest is not None:
+            if not hasattr(dest, "write"):
+                raise TypeError(
+                    f"dest must be a path or a binary file object, got {type(dest).__name__}"
+                )
+            if isinstance(dest, io.TextIOBase):
+                raise TypeError("dest is a text file: open it in binary mode ('wb')")
+            self.kwargs["writer"] = dest
+        self.kwargs["progress"] = reporter(progress, f"download {what}", unit="B", stacklevel=5)
+
+    def result(
+        self, native: tuple[bytes | None, str | None, int, str | None]
+    ) -> DownloadedBytes | DownloadedFile:
+        data, content_type, size, name = native
+        if data is not None:
+            return DownloadedBytes(data, content_type, name)
+        return DownloadedFile(self.target, size, content_type, name)
+
+
+def document_download(
+    document_id: str,
+    dest: str | os.PathLike[str] | BinaryIO | None,
+    progress: bool | Progress | None,
+) -> DownloadPlan:
+    if not isinstance(document_id, str) or not document_id.strip():
+        raise ValueError(f"document_id must be a non-empty str, got {document_id!r}")
+    if "/" in document_id or document_id in (".", ".."):
+        raise ValueError(f"document_id {document_id!r} is not a document id")
+    return DownloadPlan(document_id, f"documents/download/{document_id}", dest, progress)
 
 
 def download(
@@ -164,35 +199,36 @@ def download(
     *,
     progress: bool | Progress | None = None,
 ) -> DownloadedBytes | DownloadedFile:
-    if not isinstance(document_id, str) or not document_id.strip():
-        raise ValueError(f"document_id must be a non-empty str, got {document_id!r}")
-    if "/" in document_id or document_id in (".", ".."):
-        raise ValueError(f"document_id {document_id!r} is not a document id")
-    callback = _progress_callback(progress, f"download {document_id}")
-    path = f"documents/download/{document_id}"
-    if dest is None:
-        data, content_type, _size, name = _core.download(client._transport, path, progress=callback)
-        assert data is not None
-        return DownloadedBytes(data, content_type, name)
-    if isinstance(dest, str | os.PathLike):
-        target = Path(dest)
-        if target.is_dir():
-            raise IsADirectoryError(f"dest {str(target)!r} is a directory; name the file")
-        parent = target.parent
-        if not parent.is_dir():
-            raise FileNotFoundError(f"dest's directory {str(parent)!r} does not exist")
-        _, content_type, size, name = _core.download(
-            client._transport, path, dest_path=os.fspath(target), progress=callback
+    plan = document_download(document_id, dest, progress)
+    return plan.result(_core.download(client._transport, plan.path, **plan.kwargs))
+
+
+def document_body(
+    *,
+    title: str,
+    document_type_id: str,
+    linked_to: dict[str, str],
+    description: str | None,
+) -> dict[str, Any]:
+    """Check a document's fields (before the upload starts); the create body without its
+    ``upload_queue_id``."""
+    for name, value in (("title", title), ("document_type_id", document_type_id)):
+        if not isinstance(value, str) or not value.strip():
+            raise ValueError(f"{name} must be a non-empty str, got {value!r}")
+    if not isinstance(linked_to, dict) or not linked_to:
+        raise ValueError(
+            "linked_to must name what the document belongs to, e.g. {'person_id': 'person:...'}"
         )
-        return DownloadedFile(target, size, content_type, name)
-    if hasattr(dest, "write"):
-        if isinstance(dest, io.TextIOBase):
-            raise TypeError("dest is a text file: open it in binary mode ('wb')")
-        _, content_type, size, name = _core.download(
-            client._transport, path, writer=dest, progress=callback
-        )
-        return DownloadedFile(None, size, content_type, name)
-    raise TypeError(f"dest must be a path or a binary file object, got {type(dest).__name__}")
+    if description is not None and not isinstance(description, str):
+        raise TypeError(f"description must be a str, got {type(description).__name__}")
+    body: dict[str, Any] = {
+        "title": title,
+        "document_type_id": document_type_id,
+        "linked_to": linked_to,
+    }
+    if description is not None:
+        body["description"] = description
+    return body
 
 
 def upload_document(
@@ -206,25 +242,33 @@ def upload_document(
     file_name: str | None = None,
     progress: bool | Progress | None = None,
 ) -> str:
-    for name, value in (("title", title), ("document_type_id", document_type_id)):
-        if not isinstance(value, str) or not value.strip():
-            raise ValueError(f"{name} must be a non-empty str, got {value!r}")
-    if not isinstance(linked_to, dict) or not linked_to:
-        raise ValueError(
-            "linked_to must name what the document belongs to, e.g. {'person_id': 'person:...'}"
-        )
-    if description is not None and not isinstance(description, str):
-        raise TypeError(f"description must be a str, got {type(description).__name__}")
-    queue_id = upload(client, source, file_name=file_name, progress=progress)
-    body: dict[str, Any] = {
-        "upload_queue_id": queue_id,
-        "title": title,
-        "document_type_id": document_type_id,
-        "linked_to": linked_to,
-    }
-    if description is not None:
-        body["description"] = description
+    body = document_body(
+        title=title, document_type_id=document_type_id, linked_to=linked_to, description=description
+    )
+    body["upload_queue_id"] = upload(client, source, file_name=file_name, progress=progress)
     return client.post("documents/document", body)["id"]
+
+
+def invoice_documents_params(invoice_id: str) -> dict[str, Any]:
+    """The documented query for an invoice's PDF document."""
+    if not isinstance(invoice_id, str) or not invoice_id.strip():
+        raise ValueError(f"invoice_id must be a non-empty str, got {invoice_id!r}")
+    return {"q[linked_to.invoice_id]": invoice_id, "limit": 1}
+
+
+def invoice_document_id(invoice_id: str, envelope: dict[str, Any], base_url: str) -> str:
+    """The id of the invoice's PDF document in the answer, or NotFoundError."""
+    documents = envelope.get("data") or []
+    if not documents:
+        raise NotFoundError(
+            f"no PDF document is linked to invoice {invoice_id}",
+            status_code=404,
+            method="GET",
+            url=f"{base_url}/invoices/document",
+            errors=[],
+            body=envelope,
+        )
+    return documents[0]["id"]
 
 
 def download_invoice_pdf(
@@ -234,19 +278,7 @@ def download_invoice_pdf(
     *,
     progress: bool | Progress | None = None,
 ) -> DownloadedBytes | DownloadedFile:
-    if not isinstance(invoice_id, str) or not invoice_id.strip():
-        raise ValueError(f"invoice_id must be a non-empty str, got {invoice_id!r}")
-    envelope = client.request(
-        "GET", "invoices/document", params={"q[linked_to.invoice_id]": invoice_id, "limit": 1}
-    )
-    documents = envelope.get("data") or []
-    if not documents:
-        raise NotFoundError(
-            f"no PDF document is linked to invoice {invoice_id}",
-            status_code=404,
-            method="GET",
-            url=f"{client.base_url}/invoices/document",
-            errors=[],
-            body=envelope,
-        )
-    return download(client, documents[0]["id"], dest, progress=progress)
+    params = invoice_documents_params(invoice_id)
+    envelope = client.request("GET", "invoices/document", params=params)
+    document_id = invoice_document_id(invoice_id, envelope, client.base_url)
+    return download(client, document_id, dest, progress=progress)

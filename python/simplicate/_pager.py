@@ -7,6 +7,22 @@ from collections.abc import Iterator
 from typing import Any
 
 from . import _core
+from ._progress import Progress, Reporter, reporter
+
+
+def check_progress(progress: object) -> Any:
+    """``progress=`` of a pager, checked when the pager is made (the bar itself is made for
+    each pass)."""
+    if progress is None or isinstance(progress, bool) or callable(progress):
+        return progress
+    raise TypeError(f"progress must be True, a callable(done, total) or None, got {progress!r}")
+
+
+def expected_total(count: int, limit: int | None, offset: int) -> int:
+    """How many records a pass delivers: the filtered count after ``offset``, up to ``limit``."""
+    remaining = max(0, count - offset)
+    return remaining if limit is None else min(limit, remaining)
+
 
 __all__ = ["Pager"]
 
@@ -26,6 +42,10 @@ class Pager:
     - :meth:`pages` — an iterator of lists, one per page.
     - :meth:`to_list` — everything, as a list.
 
+    Made with ``progress=True`` (``list(..., progress=True)``), every pass shows a tqdm bar of
+    records with the total from ``metadata=count`` (free: the first page carries it); a
+    callable gets ``progress(done, total)`` instead.
+
     Pulling N records costs ceil(N / page_size) requests. When the data changes during a pull,
     records that a create pushes onto the next page are not delivered twice, and a sort gets
     ``id`` as its last key so ties keep one order across pages. Records deleted during a pull
@@ -33,10 +53,20 @@ class Pager:
     it (use ``filter={"updated_at": {"ge": since}}`` to track changes).
     """
 
-    __slots__ = ("_native",)
+    __slots__ = ("_limit", "_native", "_offset", "_progress")
 
-    def __init__(self, native: _core.Pager) -> None:
+    def __init__(
+        self,
+        native: _core.Pager,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+        progress: bool | Progress | None = None,
+    ) -> None:
         self._native = native
+        self._limit = limit
+        self._offset = offset
+        self._progress = check_progress(progress)
 
     def count(self) -> int:
         """The size of the whole filtered collection, ignoring ``limit`` and ``offset``."""
@@ -48,11 +78,25 @@ class Pager:
 
     def pages(self) -> Iterator[list[dict[str, Any]]]:
         """Iterate page by page (lists of dicts). Leaving the loop early stops the prefetch."""
+        report = self._reporter()
+        if report is not None:
+            total = expected_total(self._native.count(), self._limit, self._offset)
+            report(0, total)
         stream = self._native.stream()
+        done = 0
         try:
-            yield from stream
+            for page in stream:
+                if report is not None:
+                    done += len(page)
+                    report(done, max(total, done))
+                yield page
         finally:
             stream.close()
+            if report is not None:
+                report.close()
+
+    def _reporter(self) -> Reporter | None:
+        return reporter(self._progress, self.path, unit="records", stacklevel=4)
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         for page in self.pages():

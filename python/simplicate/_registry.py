@@ -215,11 +215,16 @@ def module_doc(module: str) -> str:
 
 
 @functools.cache
-def list_signature() -> inspect.Signature:
-    """``Client._list`` without its ``path``: the parameters ``list`` passes on to it, so the
-    two cannot disagree (and the stub generator reads them from here too)."""
-    from ._client import Client  # not at import time: the client imports the tree
+def list_signature(*, asynchronous: bool = False) -> inspect.Signature:
+    """``Client._list`` (or ``AsyncClient._list``) without its ``path``: the parameters
+    ``list`` passes on to it, so the two cannot disagree (and the stub generator reads them
+    from here too)."""
+    # Not at import time: the clients import the trees.
+    if asynchronous:
+        from ._async_client import AsyncClient as owner
+    else:
+        from ._client import Client as owner  # type: ignore[assignment]
 
-    signature = inspect.signature(Client._list)
+    signature = inspect.signature(owner._list)
     self, _path, *options = signature.parameters.values()
     return signature.replace(parameters=[self, *options])

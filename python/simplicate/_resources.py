@@ -259,10 +259,34 @@ class Module:
         return f"<simplicate module {self._module}: {len(modules()[self._module])} resources>"
 
 
-def _function(op: Operation, spec: ResourceSpec) -> Callable[..., Any]:
-    function = _FACTORIES[op.kind](op)
+class Flavor:
+    """What differs between the sync tree (here) and the async one (``_async_resources.py``):
+    the method factories, the base classes, the class-name prefix, and the modules that are
+    callable too. Everything else (classes per module and resource, cached properties, error
+    messages, lookup by class name) is shared."""
+
+    def __init__(
+        self,
+        *,
+        prefix: str,
+        factories: dict[str, Callable[[Operation], Callable[..., Any]]],
+        resource_base: type[Resource],
+        module_base: type[Module],
+        module_calls: Callable[[], dict[str, Callable[..., Any]]],
+        owner: str,
+    ) -> None:
+        self.prefix = prefix
+        self.factories = factories
+        self.resource_base = resource_base
+        self.module_base = module_base
+        self.module_calls = module_calls
+        self.owner = owner  # the Python module the classes claim to come from
+
+
+def _function(flavor: Flavor, op: Operation, spec: ResourceSpec) -> Callable[..., Any]:
+    function = flavor.factories[op.kind](op)
     function.__name__ = op.attr
-    function.__qualname__ = f"{spec.class_name}.{op.attr}"
+    function.__qualname__ = f"{flavor.prefix}{spec.class_name}.{op.attr}"
     function.__doc__ = method_doc(spec, op)
     return function
 
@@ -274,7 +298,7 @@ def _once(make: Callable[..., type]) -> Callable[..., type]:
     lock = threading.Lock()
 
     @functools.wraps(make)
-    def get(*key: str) -> type:
+    def get(*key: Any) -> type:
         with lock:
             return cached(*key)
 
@@ -282,11 +306,11 @@ def _once(make: Callable[..., type]) -> Callable[..., type]:
 
 
 @_once
-def resource_class(module: str, attr: str) -> type[Resource]:
+def flavored_resource_class(flavor: Flavor, module: str, attr: str) -> type[Resource]:
     spec = modules()[module][attr]
-    namespace: dict[str, Any] = {op.attr: _function(op, spec) for op in spec.operations}
-    namespace.update(__slots__=(), __module__=__name__, __doc__=resource_doc(spec), _spec=spec)
-    return type(spec.class_name, (Resource,), namespace)
+    namespace: dict[str, Any] = {op.attr: _function(flavor, op, spec) for op in spec.operations}
+    namespace.update(__slots__=(), __module__=flavor.owner, __doc__=resource_doc(spec), _spec=spec)
+    return type(flavor.prefix + spec.class_name, (flavor.resource_base,), namespace)
 
 
 def _cached(
@@ -298,19 +322,53 @@ def _cached(
     return functools.cached_property(make)
 
 
-def _resource_property(module: str, attr: str) -> functools.cached_property[Any]:
+def _resource_property(flavor: Flavor, module: str, attr: str) -> functools.cached_property[Any]:
     def resource(self: Module) -> Resource:
-        return resource_class(module, attr)(self._client)
+        return flavored_resource_class(flavor, module, attr)(self._client)
 
     doc = resource_doc(modules()[module][attr])
-    return _cached(module_class_name(module), attr, resource, doc)
+    return _cached(flavor.prefix + module_class_name(module), attr, resource, doc)
 
 
-def _module_property(module: str) -> functools.cached_property[Any]:
-    def module_(self: Client) -> Module:
-        return module_class(module)(self)
+def _module_property(flavor: Flavor, module: str) -> functools.cached_property[Any]:
+    def module_(self: Any) -> Module:
+        return flavored_module_class(flavor, module)(self)
 
-    return _cached("ResourceTree", module, module_, module_doc(module))
+    return _cached(f"{flavor.prefix}ResourceTree", module, module_, module_doc(module))
+
+
+@_once
+def flavored_module_class(flavor: Flavor, module: str) -> type[Module]:
+    namespace: dict[str, Any] = {
+        attr: _resource_property(flavor, module, attr) for attr in modules()[module]
+    }
+    call = flavor.module_calls().get(module)
+    if call is not None:
+        call.__qualname__ = f"{flavor.prefix}{module_class_name(module)}.__call__"
+        namespace["__call__"] = call
+    namespace.update(__module__=flavor.owner, __doc__=module_doc(module), _module=module)
+    return type(flavor.prefix + module_class_name(module), (flavor.module_base,), namespace)
+
+
+def plant_modules(tree: type, flavor: Flavor) -> None:
+    """Give a tree class (``ResourceTree``, ``AsyncResourceTree``) one cached property per API
+    module."""
+    for module in modules():
+        prop = _module_property(flavor, module)
+        setattr(tree, module, prop)
+        prop.__set_name__(tree, module)
+
+
+def class_by_name(flavor: Flavor, name: str) -> type:
+    """A generated class by name (``CrmOrganization``, ``CrmModule``, with the flavor's prefix),
+    made on demand: for ``isinstance`` checks and for stubtest; AttributeError otherwise."""
+    for module, resources in modules().items():
+        if name == flavor.prefix + module_class_name(module):
+            return flavored_module_class(flavor, module)
+        for attr, spec in resources.items():
+            if name == flavor.prefix + spec.class_name:
+                return flavored_resource_class(flavor, module, attr)
+    raise AttributeError(f"module {flavor.owner!r} has no attribute {name!r}")
 
 
 def _upload_call(
@@ -332,25 +390,11 @@ def _module_calls() -> dict[str, Callable[..., Any]]:
 
     _upload_call.__doc__ = UPLOAD_DOC
     _upload_call.__name__ = "__call__"
-    _upload_call.__qualname__ = f"{module_class_name('upload')}.__call__"
     return {"upload": _upload_call}
 
 
-@_once
-def module_class(module: str) -> type[Module]:
-    namespace: dict[str, Any] = {
-        attr: _resource_property(module, attr) for attr in modules()[module]
-    }
-    call = _module_calls().get(module)
-    if call is not None:
-        namespace["__call__"] = call
-    namespace.update(__module__=__name__, __doc__=module_doc(module), _module=module)
-    return type(module_class_name(module), (Module,), namespace)
-
-
-class ResourceTree:
-    """A base class for :class:`simplicate.Client`: one attribute per API module
-    (``client.crm``, ``client.hours``, ...), made on first access and kept."""
+class TreeBase:
+    """Attribute errors for a client's resource tree: the closest module name, or them all."""
 
     __slots__ = ()
 
@@ -367,20 +411,33 @@ class ResourceTree:
         raise AttributeError(f"{cls.__name__} has no module or attribute {name!r}; {hint}")
 
 
-for _module in modules():
-    _property = _module_property(_module)
-    setattr(ResourceTree, _module, _property)
-    _property.__set_name__(ResourceTree, _module)
-del _module, _property
+class ResourceTree(TreeBase):
+    """A base class for :class:`simplicate.Client`: one attribute per API module
+    (``client.crm``, ``client.hours``, ...), made on first access and kept."""
+
+    __slots__ = ()
+
+
+SYNC = Flavor(
+    prefix="",
+    factories=_FACTORIES,
+    resource_base=Resource,
+    module_base=Module,
+    module_calls=_module_calls,
+    owner=__name__,
+)
+plant_modules(ResourceTree, SYNC)
+
+
+def resource_class(module: str, attr: str) -> type[Resource]:
+    return flavored_resource_class(SYNC, module, attr)
+
+
+def module_class(module: str) -> type[Module]:
+    return flavored_module_class(SYNC, module)
 
 
 def __getattr__(name: str) -> type[Resource] | type[Module]:
     """The generated classes by name (``CrmOrganization``, ``CrmModule``), made on demand: for
     ``isinstance`` checks and for stubtest to compare them with the stub."""
-    for module, resources in modules().items():
-        if name == module_class_name(module):
-            return module_class(module)
-        for attr, spec in resources.items():
-            if name == spec.class_name:
-                return resource_class(module, attr)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return class_by_name(SYNC, name)

@@ -19,12 +19,14 @@
 
 use std::cell::OnceCell;
 use std::future::Future;
+use std::path::PathBuf;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use pyo3::exceptions::{PyRuntimeError, PyStopAsyncIteration};
 use pyo3::prelude::*;
+use pyo3::pybacked::PyBackedBytes;
 use pyo3_async_runtimes::generic::{self, ContextExt};
 use pyo3_async_runtimes::TaskLocals;
 use tokio::task::{AbortHandle, JoinError, JoinHandle};
@@ -32,6 +34,7 @@ use tokio::task::{AbortHandle, JoinError, JoinHandle};
 use crate::pager::{PagePlan, Progress, RecentIds};
 use crate::py::decode::decode_envelope;
 use crate::py::errors::to_pyerr;
+use crate::py::files::{DownloadJob, UploadJob};
 use crate::py::outcome;
 use crate::py::pager::{decode_counted, decode_page, fresh_records, Page, Pull};
 use crate::py::transport::{build_request, PyTransport};
@@ -55,6 +58,27 @@ fn our_runtime() -> Arc<tokio::runtime::Runtime> {
     runtime::get().unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// Tasks of awaitables not yet finished. Each may still take the GIL to hand its result to
+/// the event loop, and a runtime thread taking or releasing the GIL while the interpreter
+/// finalizes crashes it, so `drain` (run at exit) waits for them.
+static IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
+
+/// Counts one task in `IN_FLIGHT` until dropped: when the task ends, or is aborted.
+struct InFlight;
+
+impl InFlight {
+    fn start() -> InFlight {
+        IN_FLIGHT.fetch_add(1, Ordering::SeqCst);
+        InFlight
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        IN_FLIGHT.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 impl generic::Runtime for Shared {
     type JoinError = JoinError;
     type JoinHandle = JoinHandle<()>;
@@ -63,15 +87,40 @@ impl generic::Runtime for Shared {
     where
         F: Future<Output = ()> + Send + 'static,
     {
-        our_runtime().spawn(fut)
+        let counted = InFlight::start();
+        our_runtime().spawn(async move {
+            fut.await;
+            drop(counted);
+        })
     }
 
     fn spawn_blocking<F>(f: F) -> Self::JoinHandle
     where
         F: FnOnce() + Send + 'static,
     {
-        our_runtime().spawn_blocking(f)
+        let counted = InFlight::start();
+        our_runtime().spawn_blocking(move || {
+            f();
+            drop(counted);
+        })
     }
+}
+
+/// Wait (GIL released, at most `timeout_s`) until no awaitable's task can still touch Python;
+/// registered with `atexit` by the package, so the interpreter never finalizes under a runtime
+/// thread that holds the GIL. Returns how many were still running when it gave up (0: none).
+#[pyfunction]
+#[pyo3(signature = (timeout_s=2.0))]
+pub fn drain_runtime(py: Python<'_>, timeout_s: f64) -> usize {
+    let deadline =
+        std::time::Instant::now() + std::time::Duration::from_secs_f64(timeout_s.max(0.0));
+    py.detach(|| loop {
+        let left = IN_FLIGHT.load(Ordering::SeqCst);
+        if left == 0 || std::time::Instant::now() >= deadline {
+            return left;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    })
 }
 
 impl ContextExt for Shared {
@@ -100,6 +149,16 @@ where
 {
     runtime::get().map_err(|e| to_pyerr(py, e))?;
     generic::future_into_py::<Shared, F, T>(py, fut)
+}
+
+/// The running event loop, when there is a progress callback to hand to it.
+fn loop_for<'py>(
+    py: Python<'py>,
+    progress: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Option<Bound<'py, PyAny>>> {
+    progress
+        .map(|_| pyo3_async_runtimes::get_running_loop(py))
+        .transpose()
 }
 
 /// A spawned task that is aborted when the future awaiting it is dropped (cancelled).
@@ -191,6 +250,66 @@ impl PyAsyncTransport {
                 first_page: Mutex::new(None),
                 count: Mutex::new(None),
             }),
+        })
+    }
+
+    /// Upload a file in chunks (as `_core.upload`); an awaitable of the `upload_queue_id`.
+    /// `progress` is called on the event loop's thread.
+    #[pyo3(signature = (*, file_name, file_size, path=None, data=None, reader=None, progress=None))]
+    #[allow(clippy::too_many_arguments)] // one keyword per source kind, validated in Python
+    fn upload<'py>(
+        &self,
+        py: Python<'py>,
+        file_name: String,
+        file_size: u64,
+        path: Option<PathBuf>,
+        data: Option<PyBackedBytes>,
+        reader: Option<Bound<'py, PyAny>>,
+        progress: Option<Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let event_loop = loop_for(py, progress.as_ref())?;
+        let job = UploadJob::new(
+            self.inner.clone(),
+            file_name,
+            file_size,
+            path,
+            data,
+            reader,
+            progress,
+            event_loop,
+        )?;
+        awaitable(py, async move {
+            job.run()
+                .await
+                .map_err(|e| Python::attach(|py| e.into_pyerr(py)))
+        })
+    }
+
+    /// Stream `GET path` (as `_core.download`); an awaitable of
+    /// `(bytes or None, content type, size, file name)`.
+    #[pyo3(signature = (path, *, dest_path=None, writer=None, progress=None))]
+    fn download<'py>(
+        &self,
+        py: Python<'py>,
+        path: &str,
+        dest_path: Option<PathBuf>,
+        writer: Option<Bound<'py, PyAny>>,
+        progress: Option<Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let event_loop = loop_for(py, progress.as_ref())?;
+        let job = DownloadJob::new(
+            py,
+            self.inner.clone(),
+            path,
+            dest_path,
+            writer,
+            progress,
+            event_loop,
+        )?;
+        awaitable(py, async move {
+            job.run()
+                .await
+                .map_err(|e| Python::attach(|py| e.into_pyerr(py)))
         })
     }
 

@@ -1,11 +1,19 @@
-//! `_core.upload` and `_core.download`: files in and out, streamed in constant memory.
+//! `_core.upload` and `_core.download` (sync), and the futures behind `AsyncTransport.upload` and
+//! `AsyncTransport.download`: files in and out, streamed in constant memory.
 //!
-//! Both loops run on the calling thread and wait for each network step with the GIL released
-//! (so Ctrl-C works and other Python threads run); the body of a download and the slices of an
-//! upload pass through one at a time. Sources and destinations that are Python objects (a
-//! binary file object) are read or written with the GIL, everything else without.
+//! The loops themselves are pure Rust (`chunked_upload.rs`, `streamed_download.rs`); this file
+//! supplies their Python side: the source or destination (a path and bytes are handled without
+//! the GIL; a caller's file object is read or written with it), the progress callback, and the
+//! retry log.
+//!
+//! - Sync: the loop runs on the calling thread with the GIL released (`wait::drive`), taking it
+//!   back only for the caller's objects, so Ctrl-C works and other threads run.
+//! - Async: the loop runs on the runtime; the caller's file object is used from a runtime
+//!   thread (with the GIL), and progress is handed to the event loop with
+//!   `call_soon_threadsafe`, so a callback always runs on the loop's thread.
 
 use std::fs::File;
+use std::future::{ready, Future};
 use std::io::Read;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -15,27 +23,122 @@ use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedBytes;
 use pyo3::types::PyBytes;
 
-use crate::download::{file_name_from_disposition, PartialFile};
+use crate::chunked_upload::{self, UploadHost};
+use crate::download::PartialFile;
 use crate::error::Error;
 use crate::py::errors::to_pyerr;
 use crate::py::outcome;
 use crate::py::transport::PyTransport;
-use crate::py::wait::wait;
-use crate::transport::{ApiRequest, ApiResponse, Outcome, Streaming, Transport};
-use crate::upload::{chunk_body, open_body, parse_opened, parse_state, UploadState, CHUNK_RAW};
+use crate::py::wait::drive;
+use crate::streamed_download::{self, DownloadSink, Downloaded};
+use crate::transport::{ApiRequest, RetryNote, Transport};
 
-/// Where upload bytes come from.
-enum Source<'py> {
-    File(File),
-    Memory(PyBackedBytes, usize),
-    Reader(Bound<'py, PyAny>),
+/// A transfer's failure: from the API, or raised by the caller's Python objects.
+pub(crate) enum Failure {
+    Api(Error),
+    Py(PyErr),
 }
 
-impl Source<'_> {
-    /// The next `len` bytes (fewer only at the end).
-    fn read(&mut self, py: Python<'_>, len: usize) -> PyResult<Vec<u8>> {
+impl From<Error> for Failure {
+    fn from(error: Error) -> Self {
+        Failure::Api(error)
+    }
+}
+
+impl From<PyErr> for Failure {
+    fn from(error: PyErr) -> Self {
+        Failure::Py(error)
+    }
+}
+
+impl Failure {
+    pub(crate) fn into_pyerr(self, py: Python<'_>) -> PyErr {
         match self {
-            Source::File(file) => py.detach(|| {
+            Failure::Api(error) => to_pyerr(py, error),
+            Failure::Py(error) => error,
+        }
+    }
+}
+
+/// Where progress goes: a callable called in place (sync), or one scheduled on an event loop.
+enum Progress {
+    Silent,
+    Call(Py<PyAny>),
+    OnLoop {
+        event_loop: Py<PyAny>,
+        callback: Py<PyAny>,
+    },
+}
+
+impl Progress {
+    fn new(callback: Option<Bound<'_, PyAny>>, event_loop: Option<Bound<'_, PyAny>>) -> Self {
+        match (callback, event_loop) {
+            (None, _) => Progress::Silent,
+            (Some(callback), None) => Progress::Call(callback.unbind()),
+            (Some(callback), Some(event_loop)) => Progress::OnLoop {
+                event_loop: event_loop.unbind(),
+                callback: callback.unbind(),
+            },
+        }
+    }
+
+    fn report(&self, done: u64, total: Option<u64>) -> Result<(), Failure> {
+        match self {
+            Progress::Silent => Ok(()),
+            Progress::Call(callback) => Python::attach(|py| {
+                callback.call1(py, (done, total))?;
+                Ok(())
+            }),
+            Progress::OnLoop {
+                event_loop,
+                callback,
+            } => Python::attach(|py| {
+                event_loop.call_method1(py, "call_soon_threadsafe", (callback, done, total))?;
+                Ok(())
+            }),
+        }
+    }
+}
+
+fn log_retries(notes: &[RetryNote]) -> Result<(), Failure> {
+    if notes.is_empty() {
+        return Ok(());
+    }
+    Python::attach(|py| outcome::log_retries(py, notes)).map_err(Failure::Py)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Upload
+
+/// Where upload bytes come from.
+enum Source {
+    File(File),
+    Memory(PyBackedBytes, usize),
+    Reader(Py<PyAny>),
+}
+
+impl Source {
+    fn new(
+        path: Option<PathBuf>,
+        data: Option<PyBackedBytes>,
+        reader: Option<Bound<'_, PyAny>>,
+    ) -> PyResult<Source> {
+        match (path, data, reader) {
+            (Some(path), None, None) => Ok(Source::File(File::open(&path).map_err(|e| {
+                PyOSError::new_err(format!("cannot read {}: {e}", path.display()))
+            })?)),
+            (None, Some(data), None) => Ok(Source::Memory(data, 0)),
+            (None, None, Some(reader)) => Ok(Source::Reader(reader.unbind())),
+            _ => Err(PyValueError::new_err(
+                "give exactly one of path, data, reader",
+            )),
+        }
+    }
+
+    /// The next `len` bytes (fewer only at the end).
+    fn read(&mut self, len: usize) -> Result<Vec<u8>, Failure> {
+        match self {
+            Source::File(file) => {
                 let mut buf = vec![0u8; len];
                 let mut got = 0;
                 while got < len {
@@ -43,19 +146,22 @@ impl Source<'_> {
                         Ok(0) => break,
                         Ok(n) => got += n,
                         Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                        Err(e) => return Err(PyOSError::new_err(format!("reading the file: {e}"))),
+                        Err(e) => {
+                            return Err(PyOSError::new_err(format!("reading the file: {e}")).into())
+                        }
                     }
                 }
                 buf.truncate(got);
                 Ok(buf)
-            }),
+            }
             Source::Memory(data, offset) => {
                 let end = (*offset + len).min(data.len());
                 let slice = data[*offset..end].to_vec();
                 *offset = end;
                 Ok(slice)
             }
-            Source::Reader(reader) => {
+            Source::Reader(reader) => Python::attach(|py| {
+                let reader = reader.bind(py);
                 let mut buf = Vec::with_capacity(len);
                 while buf.len() < len {
                     let piece = reader.call_method1("read", (len - buf.len(),))?;
@@ -70,61 +176,80 @@ impl Source<'_> {
                     buf.extend_from_slice(piece.as_bytes());
                 }
                 Ok(buf)
-            }
+            }),
         }
     }
 }
 
-fn send_raw(py: Python<'_>, transport: &Arc<Transport>, request: ApiRequest) -> PyResult<Outcome> {
-    let transport = transport.clone();
-    let outcome = wait(py, async move { Ok(transport.send(request).await) })?;
-    Ok(outcome)
+struct PyUpload {
+    source: Source,
+    progress: Progress,
 }
 
-fn json_request(method: reqwest::Method, path: String, body: Vec<u8>) -> ApiRequest {
-    ApiRequest {
-        body: Some(body),
-        ..ApiRequest::new(method, path)
+impl UploadHost for PyUpload {
+    type Error = Failure;
+
+    fn read(&mut self, len: usize) -> impl Future<Output = Result<Vec<u8>, Failure>> + Send {
+        ready(self.source.read(len))
+    }
+
+    fn progress(&mut self, done: u64, total: u64) -> Result<(), Failure> {
+        self.progress.report(done, Some(total))
+    }
+
+    fn retried(&mut self, notes: &[RetryNote]) -> Result<(), Failure> {
+        log_retries(notes)
     }
 }
 
-/// A failure after which the chunk may or may not have been appended.
-fn ambiguous(error: &Error) -> bool {
-    match error {
-        Error::Status(status) => matches!(status.status, 500 | 502 | 503 | 504),
-        Error::Timeout { before_sending, .. } | Error::Connection { before_sending, .. } => {
-            !before_sending
+/// The upload of one source, ready to run (sync or async).
+pub(crate) struct UploadJob {
+    transport: Arc<Transport>,
+    host: PyUpload,
+    file_name: String,
+    file_size: u64,
+}
+
+impl UploadJob {
+    #[allow(clippy::too_many_arguments)] // one keyword per source kind
+    pub(crate) fn new(
+        transport: Arc<Transport>,
+        file_name: String,
+        file_size: u64,
+        path: Option<PathBuf>,
+        data: Option<PyBackedBytes>,
+        reader: Option<Bound<'_, PyAny>>,
+        progress: Option<Bound<'_, PyAny>>,
+        event_loop: Option<Bound<'_, PyAny>>,
+    ) -> PyResult<UploadJob> {
+        if file_size == 0 {
+            return Err(PyValueError::new_err(
+                "source is empty: there is nothing to upload",
+            ));
         }
-        _ => false,
+        Ok(UploadJob {
+            transport,
+            host: PyUpload {
+                source: Source::new(path, data, reader)?,
+                progress: Progress::new(progress, event_loop),
+            },
+            file_name,
+            file_size,
+        })
     }
-}
 
-/// Bytes gathered from the network before handing them to the sink.
-const BATCH: usize = 1 << 20;
-
-/// What `download` hands back: the bytes (when not written elsewhere), the content type, the
-/// size, and the file name the server suggested.
-type Downloaded<'py> = (
-    Option<Bound<'py, PyBytes>>,
-    Option<String>,
-    u64,
-    Option<String>,
-);
-
-fn decode_failure(response: &ApiResponse, reason: String) -> Error {
-    Error::Decode {
-        method: response.method.clone(),
-        url: response.url.clone(),
-        status: response.status,
-        reason,
+    /// Upload; the `upload_queue_id`.
+    pub(crate) async fn run(mut self) -> Result<String, Failure> {
+        let max_recoveries = self.transport.config().retry.max_retries;
+        chunked_upload::upload(
+            &self.transport,
+            &mut self.host,
+            &self.file_name,
+            self.file_size,
+            max_recoveries,
+        )
+        .await
     }
-}
-
-fn report(progress: Option<&Bound<'_, PyAny>>, done: u64, total: Option<u64>) -> PyResult<()> {
-    if let Some(callback) = progress {
-        callback.call1((done, total))?;
-    }
-    Ok(())
 }
 
 /// Upload a file in chunks; returns the `upload_queue_id`. Exactly one of `path`, `data`,
@@ -142,149 +267,53 @@ pub fn upload(
     reader: Option<Bound<'_, PyAny>>,
     progress: Option<Bound<'_, PyAny>>,
 ) -> PyResult<String> {
-    if file_size == 0 {
-        return Err(PyValueError::new_err(
-            "source is empty: there is nothing to upload",
-        ));
-    }
-    let mut source = match (path, data, reader) {
-        (Some(path), None, None) => Source::File(
-            File::open(&path)
-                .map_err(|e| PyOSError::new_err(format!("cannot read {}: {e}", path.display())))?,
-        ),
-        (None, Some(data), None) => Source::Memory(data, 0),
-        (None, None, Some(reader)) => Source::Reader(reader),
-        _ => {
-            return Err(PyValueError::new_err(
-                "give exactly one of path, data, reader",
-            ))
-        }
-    };
-    let transport = &transport.inner;
-    let opened = outcome::finish(
-        py,
-        send_raw(
-            py,
-            transport,
-            json_request(
-                reqwest::Method::POST,
-                "upload/chunked".into(),
-                open_body(&file_name, file_size),
-            ),
-        )?,
+    let job = UploadJob::new(
+        transport.inner.clone(),
+        file_name,
+        file_size,
+        path,
+        data,
+        reader,
+        progress,
+        None,
     )?;
-    let id = parse_opened(&opened.body).map_err(|e| to_pyerr(py, decode_failure(&opened, e)))?;
-    let chunk_path = format!("upload/chunked/{id}");
-    let max_recoveries = transport.config().retry.max_retries;
-    let mut offset: u64 = 0;
-    report(progress.as_ref(), 0, Some(file_size))?;
-    loop {
-        let raw = source.read(py, CHUNK_RAW)?;
-        if raw.is_empty() {
-            return Err(PyValueError::new_err(format!(
-                "source ended after {offset} of {file_size} bytes: was it changed during the upload?"
-            )));
-        }
-        let end = offset + raw.len() as u64;
-        if end > file_size {
-            return Err(PyValueError::new_err(format!(
-                "source holds more than the {file_size} bytes announced: was it changed during the upload?"
-            )));
-        }
-        let body = py.detach(|| chunk_body(&raw));
-        let mut recoveries = 0;
-        let state = loop {
-            let mut request = json_request(reqwest::Method::PUT, chunk_path.clone(), body.clone());
-            // Appending twice would corrupt the file: retried only when provably not applied.
-            request.idempotent = Some(false);
-            let sent = send_raw(py, transport, request)?;
-            let failed = matches!(&sent.result, Err(error) if ambiguous(error) && recoveries < max_recoveries);
-            if !failed {
-                let response = outcome::finish(py, sent)?;
-                break parse_state(&response.body)
-                    .map_err(|e| to_pyerr(py, decode_failure(&response, e)))?;
-            }
-            recoveries += 1;
-            outcome::log_retries(py, &sent.retries)?;
-            let probe = probe(py, transport, &chunk_path)?;
-            if probe.file_size_current == end {
-                break probe; // it landed; only its answer was lost
-            }
-            if probe.file_size_current != offset {
-                return Err(to_pyerr(
-                    py,
-                    Error::Internal(format!(
-                        "upload {id}: the server holds {} bytes, expected {offset} or {end}",
-                        probe.file_size_current
-                    )),
-                ));
-            }
-        };
-        if state.file_size_current != end {
-            return Err(to_pyerr(
-                py,
-                Error::Internal(format!(
-                    "upload {id}: the server holds {} bytes after a chunk ending at {end}",
-                    state.file_size_current
-                )),
-            ));
-        }
-        offset = end;
-        report(progress.as_ref(), offset, Some(file_size))?;
-        if state.done {
-            return state.upload_queue_id.ok_or_else(|| {
-                to_pyerr(
-                    py,
-                    Error::Internal("done without an upload_queue_id".into()),
-                )
-            });
-        }
-        if offset == file_size {
-            return Err(to_pyerr(
-                py,
-                Error::Internal(format!(
-                    "upload {id}: all {file_size} bytes sent but not done"
-                )),
-            ));
-        }
-    }
+    drive(py, job.run()).map_err(|e| e.into_pyerr(py))
 }
 
-/// Where does the upload stand? An empty chunk appends nothing and answers the state.
-fn probe(py: Python<'_>, transport: &Arc<Transport>, chunk_path: &str) -> PyResult<UploadState> {
-    let request = json_request(
-        reqwest::Method::PUT,
-        chunk_path.to_owned(),
-        br#"{"chunk":""}"#.to_vec(),
-    );
-    let response = outcome::finish(py, send_raw(py, transport, request)?)?;
-    parse_state(&response.body).map_err(|e| to_pyerr(py, decode_failure(&response, e)))
-}
+// ---------------------------------------------------------------------------------------------
+// Download
 
 /// Where a download goes.
-enum Sink<'py> {
+enum Sink {
     Memory(Vec<u8>),
     Path(PartialFile),
-    Writer(Bound<'py, PyAny>),
+    Writer(Py<PyAny>),
 }
 
-impl Sink<'_> {
-    fn write(&mut self, py: Python<'_>, chunk: &[u8]) -> PyResult<()> {
-        match self {
-            Sink::Memory(buf) => buf.extend_from_slice(chunk),
-            Sink::Path(file) => py
-                .detach(|| file.write(chunk))
+struct PyDownload {
+    sink: Sink,
+    progress: Progress,
+}
+
+impl DownloadSink for PyDownload {
+    type Error = Failure;
+
+    fn write(&mut self, batch: &[u8]) -> Result<(), Failure> {
+        match &mut self.sink {
+            Sink::Memory(buf) => buf.extend_from_slice(batch),
+            Sink::Path(file) => file
+                .write(batch)
                 .map_err(|e| PyOSError::new_err(format!("writing the download: {e}")))?,
             Sink::Writer(writer) => {
-                writer.call_method1("write", (PyBytes::new(py, chunk),))?;
+                Python::attach(|py| writer.call_method1(py, "write", (PyBytes::new(py, batch),)))
+                    .map(drop)?
             }
         }
         Ok(())
     }
 
-    /// Start over for a retry; false when this sink cannot (a caller's file object).
-    fn restart(&mut self) -> PyResult<bool> {
-        match self {
+    fn restart(&mut self) -> Result<bool, Failure> {
+        match &mut self.sink {
             Sink::Memory(buf) => buf.clear(),
             Sink::Path(file) => file
                 .restart()
@@ -292,6 +321,97 @@ impl Sink<'_> {
             Sink::Writer(_) => return Ok(false),
         }
         Ok(true)
+    }
+
+    fn progress(&mut self, done: u64, total: Option<u64>) -> Result<(), Failure> {
+        self.progress.report(done, total)
+    }
+
+    fn retried(&mut self, notes: &[RetryNote]) -> Result<(), Failure> {
+        log_retries(notes)
+    }
+}
+
+/// A finished download: the bytes (when kept in memory), and what the server said.
+pub(crate) struct Fetched(Option<Vec<u8>>, Downloaded);
+
+impl<'py> IntoPyObject<'py> for Fetched {
+    type Target = PyAny;
+    type Output = Bound<'py, PyAny>;
+    type Error = PyErr;
+
+    /// `(bytes or None, content type, size, file name the server suggested)`.
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let Fetched(bytes, head) = self;
+        let bytes = bytes.map(|b| PyBytes::new(py, &b));
+        (bytes, head.content_type, head.size, head.file_name)
+            .into_pyobject(py)
+            .map(Bound::into_any)
+    }
+}
+
+/// The download of one document, ready to run (sync or async).
+pub(crate) struct DownloadJob {
+    transport: Arc<Transport>,
+    request: ApiRequest,
+    host: PyDownload,
+}
+
+impl DownloadJob {
+    pub(crate) fn new(
+        py: Python<'_>,
+        transport: Arc<Transport>,
+        path: &str,
+        dest_path: Option<PathBuf>,
+        writer: Option<Bound<'_, PyAny>>,
+        progress: Option<Bound<'_, PyAny>>,
+        event_loop: Option<Bound<'_, PyAny>>,
+    ) -> PyResult<DownloadJob> {
+        let mut request = ApiRequest::new(reqwest::Method::GET, path);
+        request.accept_any = true;
+        transport.url_for(&request).map_err(|e| to_pyerr(py, e))?;
+        let sink = match (dest_path, writer) {
+            (Some(dest), None) => Sink::Path(PartialFile::create(&dest).map_err(|e| {
+                PyOSError::new_err(format!("cannot write to {}: {e}", dest.display()))
+            })?),
+            (None, Some(writer)) => Sink::Writer(writer.unbind()),
+            (None, None) => Sink::Memory(Vec::new()),
+            _ => {
+                return Err(PyValueError::new_err(
+                    "give at most one of dest_path, writer",
+                ))
+            }
+        };
+        Ok(DownloadJob {
+            transport,
+            request,
+            host: PyDownload {
+                sink,
+                progress: Progress::new(progress, event_loop),
+            },
+        })
+    }
+
+    /// Download; a path destination is renamed into place only when complete.
+    pub(crate) async fn run(mut self) -> Result<Fetched, Failure> {
+        let max_restarts = self.transport.config().retry.max_retries;
+        let head = streamed_download::download(
+            &self.transport,
+            &self.request,
+            &mut self.host,
+            max_restarts,
+        )
+        .await?;
+        let bytes = match self.host.sink {
+            Sink::Memory(buf) => Some(buf),
+            Sink::Path(file) => {
+                file.commit()
+                    .map_err(|e| PyOSError::new_err(format!("finishing the download: {e}")))?;
+                None
+            }
+            Sink::Writer(_) => None,
+        };
+        Ok(Fetched(bytes, head))
     }
 }
 
@@ -307,101 +427,17 @@ pub fn download<'py>(
     dest_path: Option<PathBuf>,
     writer: Option<Bound<'py, PyAny>>,
     progress: Option<Bound<'py, PyAny>>,
-) -> PyResult<Downloaded<'py>> {
-    let transport = &transport.inner;
-    let mut request = ApiRequest::new(reqwest::Method::GET, path);
-    request.accept_any = true;
-    transport.url_for(&request).map_err(|e| to_pyerr(py, e))?;
-    let mut sink =
-        match (dest_path, writer) {
-            (Some(dest), None) => Sink::Path(PartialFile::create(&dest).map_err(|e| {
-                PyOSError::new_err(format!("cannot write to {}: {e}", dest.display()))
-            })?),
-            (None, Some(writer)) => Sink::Writer(writer),
-            (None, None) => Sink::Memory(Vec::new()),
-            _ => {
-                return Err(PyValueError::new_err(
-                    "give at most one of dest_path, writer",
-                ))
-            }
-        };
-    let max_restarts = transport.config().retry.max_retries;
-    let mut restarts = 0;
-    loop {
-        let shared = transport.clone();
-        let opening = request.clone();
-        let (opened, retries) = wait(py, async move { Ok(shared.open(&opening).await) })?;
-        outcome::log_retries(py, &retries)?;
-        let mut stream: Streaming = opened.map_err(|e| to_pyerr(py, e))?;
-        let head = stream.head.clone();
-        let mut size: u64 = 0;
-        report(progress.as_ref(), 0, head.content_length)?;
-        let failure = loop {
-            // Gather the body's small pieces into one batch per wait: one GIL round trip per
-            // megabyte, not per network read.
-            let (back, batch) = wait(py, async move {
-                let mut batch: Vec<u8> = Vec::new();
-                let result = loop {
-                    match stream.chunk().await {
-                        Ok(Some(piece)) => {
-                            batch.extend_from_slice(&piece);
-                            if batch.len() >= BATCH {
-                                break Ok(false);
-                            }
-                        }
-                        Ok(None) => break Ok(true),
-                        Err(error) => break Err(error),
-                    }
-                };
-                Ok((stream, (batch, result)))
-            })?;
-            stream = back;
-            let (bytes, result) = batch;
-            if !bytes.is_empty() {
-                sink.write(py, &bytes)?;
-                size += bytes.len() as u64;
-                report(progress.as_ref(), size, head.content_length)?;
-            }
-            match result {
-                Ok(false) => {}
-                Ok(true) => break None,
-                Err(error) => break Some(error),
-            }
-        };
-        let incomplete = head.content_length.is_some_and(|expected| expected != size);
-        let error = match (failure, incomplete) {
-            (None, false) => {
-                let file_name = head
-                    .content_disposition
-                    .as_deref()
-                    .and_then(file_name_from_disposition);
-                let bytes = match sink {
-                    Sink::Memory(buf) => Some(PyBytes::new(py, &buf)),
-                    Sink::Path(file) => {
-                        py.detach(|| file.commit()).map_err(|e| {
-                            PyOSError::new_err(format!("finishing the download: {e}"))
-                        })?;
-                        None
-                    }
-                    Sink::Writer(_) => None,
-                };
-                return Ok((bytes, head.content_type, size, file_name));
-            }
-            (Some(error), _) => error,
-            (None, true) => Error::Connection {
-                method: head.method.clone(),
-                url: head.url.clone(),
-                reason: format!(
-                    "the body ended after {size} of {} bytes",
-                    head.content_length.unwrap_or_default()
-                ),
-                before_sending: false,
-            },
-        };
-        // A GET can be repeated; the body starts over.
-        if restarts >= max_restarts || !sink.restart()? {
-            return Err(to_pyerr(py, error));
-        }
-        restarts += 1;
-    }
+) -> PyResult<Bound<'py, PyAny>> {
+    let job = DownloadJob::new(
+        py,
+        transport.inner.clone(),
+        path,
+        dest_path,
+        writer,
+        progress,
+        None,
+    )?;
+    drive(py, job.run())
+        .map_err(|e| e.into_pyerr(py))?
+        .into_pyobject(py)
 }

@@ -25,6 +25,31 @@ where
     wait_task(py, task)
 }
 
+/// Run `future` on the calling thread, inside the shared runtime, with the GIL released; the
+/// future takes the GIL back itself (`Python::attach`) when it needs the caller's objects, so
+/// those are used on the caller's own thread. Ctrl-C drops the future, cancelling its request.
+pub fn drive<F, T, E>(py: Python<'_>, future: F) -> Result<T, E>
+where
+    F: Future<Output = Result<T, E>> + Send,
+    T: Send,
+    E: From<PyErr> + Send,
+{
+    let runtime = runtime::get().map_err(|e| E::from(to_pyerr(py, e)))?;
+    py.detach(|| {
+        runtime.block_on(async {
+            let mut future = std::pin::pin!(future);
+            loop {
+                tokio::select! {
+                    result = &mut future => return result,
+                    () = tokio::time::sleep(SIGNAL_POLL) => {
+                        Python::attach(|py| py.check_signals()).map_err(E::from)?;
+                    }
+                }
+            }
+        })
+    })
+}
+
 /// Start `future` on the shared runtime without waiting (a prefetch); `wait_task` collects it.
 /// Dropping the handle does not stop the task: call `abort` for that.
 pub fn spawn<F, T>(py: Python<'_>, future: F) -> PyResult<JoinHandle<Result<T, Error>>>

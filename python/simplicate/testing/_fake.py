@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from .. import _core
+from .._async_client import AsyncClient
 from .._client import Client
 
 __all__ = [
@@ -157,7 +158,7 @@ class FakeSimplicate:
     It checks both authentication headers, keeps records in memory (seeded deterministically
     from ``seed``; ``records={"crm/organization": 500}`` sets collection sizes) and answers in
     the API's envelope. Start it with ``with`` (or :meth:`start`) and get a wired client from
-    :meth:`client`.
+    :meth:`client` (or :meth:`async_client`).
 
     ``rate_limit=N`` makes it answer like the real API when a client is too fast: at most N
     authenticated requests are admitted in any sliding 60-second window (less 0.1 s allowed
@@ -241,6 +242,19 @@ class FakeSimplicate:
         """A :class:`simplicate.Client` wired to this fake (its URL and credentials), pacing
         itself to the fake's own limit (``rate_limit``), or not at all when the fake has none:
         test suites are not slowed to the real API's pace. Keyword arguments override."""
+        return Client(base_url=self.url, **self._client_options(kwargs))
+
+    def async_client(self, **kwargs: Any) -> AsyncClient:
+        """A :class:`simplicate.AsyncClient` wired to this fake exactly as :meth:`client` wires
+        a :class:`simplicate.Client` (URL, credentials, pacing). Keyword arguments override.
+
+        Making it needs no event loop, so it may be made outside the loop that uses it; close
+        it with ``async with`` or ``await client.aclose()``."""
+        return AsyncClient(base_url=self.url, **self._client_options(kwargs))
+
+    def _client_options(self, kwargs: dict[str, Any]) -> dict[str, Any]:
+        """The keyword arguments :meth:`client` and :meth:`async_client` pass on (both clients
+        take the same ones), after the caller's own."""
         kwargs.setdefault("api_key", self.api_key)
         kwargs.setdefault("api_secret", self.api_secret)
         # Only a client that knows `rate_limit` is told "None" (no pacing); a limit is always
@@ -250,7 +264,7 @@ class FakeSimplicate:
         if self._rate_limit is not None and _client_takes_rate_limit():
             # Evenly spaced at the fake's own limit: the whole allowance, never a 429.
             kwargs.setdefault("rate_burst", 1)
-        return Client(base_url=self.url, **kwargs)
+        return kwargs
 
     def inject(
         self,

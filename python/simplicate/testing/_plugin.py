@@ -4,6 +4,13 @@
   One server is shared by the session and reset before every test, so suites stay fast; mark a
   test ``@pytest.mark.simplicate(seed=..., records={...})`` to get a dedicated server instead.
 - ``simplicate_client``: a :class:`simplicate.Client` wired to ``simplicate_fake``.
+- ``simplicate_async_client``: a :class:`simplicate.AsyncClient` wired to ``simplicate_fake``,
+  for ``async def`` tests under any asyncio plugin (pytest-asyncio, anyio, ...) and any loop
+  scope: it is a plain fixture, made and closed outside the event loop, so it is bound to none::
+
+    @pytest.mark.asyncio
+    async def test_pull(simplicate_async_client):
+        orgs = await simplicate_async_client.crm.organization.list(limit=5).to_list()
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ import pytest
 from ._fake import FakeSimplicate
 
 if TYPE_CHECKING:
+    from .._async_client import AsyncClient
     from .._client import Client
 
 
@@ -48,3 +56,14 @@ def simplicate_fake(request: pytest.FixtureRequest) -> Iterator[FakeSimplicate]:
 def simplicate_client(simplicate_fake: FakeSimplicate) -> Iterator[Client]:
     with simplicate_fake.client() as client:
         yield client
+
+
+@pytest.fixture
+def simplicate_async_client(simplicate_fake: FakeSimplicate) -> Iterator[AsyncClient]:
+    client = simplicate_fake.async_client()
+    try:
+        yield client
+    finally:
+        # What `aclose()` does, without a coroutine: closing needs no event loop, so this
+        # fixture needs none either (and works with any plugin's loop, or after it is gone).
+        client._transport.close()
