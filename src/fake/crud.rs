@@ -122,7 +122,17 @@ pub fn list(store: &Store, collection: &str, query: &str) -> Response {
             let page = (start..end).filter_map(|i| records.raw_at(i));
             return envelope::page_raw(page, metadata(records.len()));
         }
-        let located = compiled.locate_page(records.iter_raw().map(store::decode).enumerate());
+        // Which records form the page depends on the fields filters and sort read alone.
+        let fields = compiled.fields_read();
+        let located = match records.projected(&fields) {
+            Some(projected) => compiled.locate_page(projected.iter().enumerate()),
+            None => compiled.locate_page(
+                records
+                    .iter_raw()
+                    .map(|bytes| store::decode_fields(bytes, &fields))
+                    .enumerate(),
+            ),
+        };
         let page: Vec<Value> = located
             .positions
             .iter()

@@ -11,7 +11,7 @@
 //! keeps it simple; list pages only take the read side.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, Mutex, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use indexmap::IndexMap;
 use serde_json::{Map, Value};
@@ -44,7 +44,19 @@ struct Inner {
 #[derive(Debug, Default)]
 pub(crate) struct Collection {
     records: IndexMap<String, Box<[u8]>>,
+    /// Records reduced to the fields a filtered query reads (`projected`), by field set; cleared
+    /// whenever the collection changes.
+    projections: Mutex<Projections>,
 }
+
+/// Field set (names joined by NUL) → every record reduced to those fields.
+type Projections = HashMap<String, Arc<Vec<Value>>>;
+
+/// Collections up to this size keep projections: enough for any test or benchmark account,
+/// while a million-record collection stays streamed (its bytes are the memory budget).
+const PROJECTED_MAX_RECORDS: usize = 200_000;
+/// Field sets kept per collection before the cache starts over.
+const PROJECTED_MAX_SETS: usize = 16;
 
 impl Collection {
     pub(crate) fn len(&self) -> usize {
@@ -65,8 +77,48 @@ impl Collection {
         self.records.values().map(|bytes| &**bytes)
     }
 
+    /// Every record reduced to the top-level `fields` (as `decode_fields`), in order, when the
+    /// collection is small enough to keep them: one pass over the bytes serves every later
+    /// query reading the same fields until the collection changes. `None` for larger ones,
+    /// which callers stream with `decode_fields` instead.
+    pub(crate) fn projected(&self, fields: &[&str]) -> Option<Arc<Vec<Value>>> {
+        if self.records.len() > PROJECTED_MAX_RECORDS {
+            return None;
+        }
+        let key = fields.join("\u{0}");
+        let cache = || {
+            self.projections
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+        };
+        if let Some(hit) = cache().get(&key) {
+            return Some(hit.clone());
+        }
+        // Built outside the lock: two first queries may both build; either result is right.
+        let built: Arc<Vec<Value>> = Arc::new(
+            self.iter_raw()
+                .map(|bytes| decode_fields(bytes, fields))
+                .collect(),
+        );
+        let mut map = cache();
+        if map.len() >= PROJECTED_MAX_SETS {
+            map.clear();
+        }
+        map.insert(key, built.clone());
+        Some(built)
+    }
+
+    /// The records are about to change: projections no longer hold.
+    fn changing(&mut self) -> &mut IndexMap<String, Box<[u8]>> {
+        self.projections
+            .get_mut()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
+        &mut self.records
+    }
+
     fn put(&mut self, id: String, record: &Map<String, Value>) {
-        self.records.insert(id, encode(record));
+        self.changing().insert(id, encode(record));
     }
 }
 
@@ -80,6 +132,81 @@ fn encode(record: &Map<String, Value>) -> Box<[u8]> {
 pub(crate) fn decode(bytes: &[u8]) -> Value {
     // Only this module writes the bytes, always from a valid JSON object.
     serde_json::from_slice(bytes).unwrap_or(Value::Null)
+}
+
+/// The stored object with only the top-level `fields` parsed; every other value is
+/// skipped without being built. Filtering and sorting read a few fields of every record of a
+/// collection, so this is what a filtered list pays per record, not a full parse.
+pub(crate) fn decode_fields(bytes: &[u8], fields: &[&str]) -> Value {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    serde::de::DeserializeSeed::deserialize(Only(fields), &mut deserializer)
+        .map(Value::Object)
+        .unwrap_or(Value::Null)
+}
+
+/// A seed that keeps the named fields of an object.
+struct Only<'f>(&'f [&'f str]);
+
+impl<'de> serde::de::DeserializeSeed<'de> for Only<'_> {
+    type Value = serde_json::Map<String, Value>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Only<'_> {
+    type Value = serde_json::Map<String, Value>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut kept = serde_json::Map::new();
+        while let Some(key) = map.next_key_seed(Wanted(self.0))? {
+            match key {
+                Some(key) => {
+                    let value: Value = map.next_value()?;
+                    kept.insert(key, value);
+                }
+                None => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(kept)
+    }
+}
+
+/// A key seed: the key, owned, when it is one of the wanted fields; `None` (and no allocation)
+/// otherwise.
+struct Wanted<'f>(&'f [&'f str]);
+
+impl<'de> serde::de::DeserializeSeed<'de> for Wanted<'_> {
+    type Value = Option<String>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl serde::de::Visitor<'_> for Wanted<'_> {
+    type Value = Option<String>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a field name")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<Self::Value, E> {
+        Ok(self.0.contains(&key).then(|| key.to_owned()))
+    }
 }
 
 /// What ids of `collection` start with: the registry's prefix ("projects/service" →
@@ -194,7 +321,10 @@ fn generate(generator: &Generator, name: &str, count: usize) -> Collection {
     for (id, bytes) in parts.into_iter().flatten() {
         records.insert(id, bytes);
     }
-    Collection { records }
+    Collection {
+        records,
+        projections: Mutex::default(),
+    }
 }
 
 impl Store {
@@ -326,7 +456,7 @@ impl Store {
         if let Some(bytes) = inner
             .collections
             .get_mut(collection)
-            .and_then(|c| c.records.get_mut(&id))
+            .and_then(|c| c.changing().get_mut(&id))
         {
             if let Value::Object(mut record) = decode(bytes) {
                 finish(&id, &mut record);
@@ -344,7 +474,7 @@ impl Store {
         let Some(coll) = inner.collections.get_mut(collection) else {
             return false;
         };
-        let Some(bytes) = coll.records.get_mut(id) else {
+        let Some(bytes) = coll.changing().get_mut(id) else {
             return false;
         };
         let Value::Object(mut record) = decode(bytes) else {
@@ -366,7 +496,7 @@ impl Store {
         self.write()
             .collections
             .get_mut(collection)
-            .is_some_and(|c| c.records.shift_remove(id).is_some())
+            .is_some_and(|c| c.changing().shift_remove(id).is_some())
     }
 }
 
@@ -374,6 +504,46 @@ impl Store {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn projections_follow_every_change() {
+        let store = Store::with_sizes(1, BTreeMap::from([("crm/person".to_owned(), 3)])).unwrap();
+        let names = |store: &Store| -> Vec<Value> {
+            store.with_collection("crm/person", |c| {
+                let projected = c.projected(&["first_name"]).unwrap();
+                projected.iter().map(|r| r["first_name"].clone()).collect()
+            })
+        };
+        let before = names(&store);
+        assert_eq!(before.len(), 3);
+        let id = store.list("crm/person")[0]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        assert!(store.update("crm/person", &id, obj(json!({"first_name": "Zed"}))));
+        assert_eq!(names(&store)[0], json!("Zed"));
+        let new = store.create("crm/person", obj(json!({"first_name": "New"})));
+        assert_eq!(names(&store).last(), Some(&json!("New")));
+        assert!(store.remove("crm/person", &new));
+        store.create_then("crm/person", obj(json!({"first_name": "Then"})), |_, r| {
+            r.insert("first_name".into(), json!("Finished"));
+        });
+        assert_eq!(
+            names(&store)[1..],
+            [before[1].clone(), before[2].clone(), json!("Finished")]
+        );
+    }
+
+    #[test]
+    fn decode_fields_keeps_only_the_named_top_level_fields() {
+        let bytes = br#"{"id":"a:1","na\u006de":"Bob","nested":{"x":[1,{"y":2}]},"skip":{"deep":[1,2,3]},"n":null}"#;
+        assert_eq!(
+            decode_fields(bytes, &["name", "nested", "n"]),
+            json!({"name": "Bob", "nested": {"x": [1, {"y": 2}]}, "n": null})
+        );
+        assert_eq!(decode_fields(bytes, &[]), json!({}));
+        assert_eq!(decode_fields(bytes, &["missing"]), json!({}));
+    }
 
     fn obj(v: Value) -> Map<String, Value> {
         match v {

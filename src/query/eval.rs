@@ -73,6 +73,21 @@ impl CompiledQuery {
         &self.metadata
     }
 
+    /// The records' top-level fields that filters and sort read (nothing else decides which
+    /// records form a page), so a store of JSON bytes can parse just these.
+    pub fn fields_read(&self) -> Vec<&str> {
+        let mut fields: Vec<&str> = self
+            .filters
+            .iter()
+            .chain(&self.or_filters)
+            .filter_map(|f| f.path.first().map(String::as_str))
+            .chain(self.sort.iter().filter_map(CompiledSortKey::top_field))
+            .collect();
+        fields.sort_unstable();
+        fields.dedup();
+        fields
+    }
+
     /// All `filters` hold, or any `or_filters` holds; no filters at all match everything.
     pub fn matches(&self, record: &Value) -> bool {
         let mut leaves = Vec::new();
@@ -136,13 +151,16 @@ impl CompiledQuery {
     /// query over a million stored records needs memory for its keys alone. Without sort keys
     /// the page is picked while counting; with them the matches are sorted stably by key, ties
     /// in store order, as [`CompiledQuery::evaluate`] does.
-    pub fn locate_page(&self, records: impl IntoIterator<Item = (usize, Value)>) -> PageLocation {
+    pub fn locate_page<V: std::borrow::Borrow<Value>>(
+        &self,
+        records: impl IntoIterator<Item = (usize, V)>,
+    ) -> PageLocation {
         let end = self.offset.saturating_add(self.limit);
         let mut count = 0;
         if self.sort.is_empty() {
             let mut positions = Vec::new();
             for (position, record) in records {
-                if self.matches(&record) {
+                if self.matches(record.borrow()) {
                     if count >= self.offset && count < end {
                         positions.push(position);
                     }
@@ -153,8 +171,9 @@ impl CompiledQuery {
         }
         let mut keyed: Vec<(Vec<sort::SortValue>, usize)> = Vec::new();
         for (position, record) in records {
-            if self.matches(&record) {
-                keyed.push((sort::keys_of(&self.sort, &record), position));
+            let record = record.borrow();
+            if self.matches(record) {
+                keyed.push((sort::keys_of(&self.sort, record), position));
             }
         }
         count = keyed.len();

@@ -17,6 +17,13 @@ pub(super) struct CompiledSortKey {
     descending: bool,
 }
 
+impl CompiledSortKey {
+    /// The record's top-level field this key reads.
+    pub(super) fn top_field(&self) -> Option<&str> {
+        self.path.first().map(String::as_str)
+    }
+}
+
 pub(super) fn compile(keys: &[SortKey]) -> Vec<CompiledSortKey> {
     keys.iter()
         .map(|k| CompiledSortKey {
