@@ -113,6 +113,18 @@ def test_async_with_closes_the_client(fake: FakeSimplicate) -> None:
     asyncio.run(go())
 
 
+def test_close_needs_no_event_loop(fake: FakeSimplicate) -> None:
+    client = client_for(fake)
+    client.close()  # no loop is running here
+    assert client.closed
+
+    async def go() -> None:
+        with pytest.raises(RuntimeError):
+            await client.get("crm/person")
+
+    asyncio.run(go())
+
+
 def test_async_for_over_1234_records_costs_13_requests(big: FakeSimplicate) -> None:
     async def go(client: simplicate.AsyncClient) -> list[dict[str, Any]]:
         return [record async for record in client._list("crm/organization")]

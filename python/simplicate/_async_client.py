@@ -232,6 +232,11 @@ class AsyncClient(AsyncResourceTree):
         """``await client.upload(source)``: the chunked upload (see ``Client.upload``)."""
         return await self._native.upload(**_files.upload_args(source, file_name, progress))
 
+    def close(self) -> None:
+        """``aclose`` without a coroutine, for code that has no running loop (a test fixture's
+        teardown, an ``atexit`` hook): closing only releases connections, never waits."""
+        self._transport.close()
+
     async def aclose(self) -> None:
         """Release the connections. Later calls raise RuntimeError. Safe to call twice."""
         self._transport.close()

@@ -51,7 +51,9 @@ class AsyncPager:
         return await self._native.first()
 
     def pages(self) -> AsyncIterator[list[dict[str, Any]]]:
-        """Iterate page by page (lists of dicts). Leaving the loop early stops the prefetch."""
+        """Iterate page by page (lists of dicts). Leaving the loop early stops the prefetch as
+        soon as the iterator is dropped or closed (``async for`` over ``pager.pages()`` directly
+        drops it at once)."""
         return self._pages()
 
     def __aiter__(self) -> AsyncIterator[dict[str, Any]]:

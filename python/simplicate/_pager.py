@@ -77,7 +77,9 @@ class Pager:
         return self._native.first()
 
     def pages(self) -> Iterator[list[dict[str, Any]]]:
-        """Iterate page by page (lists of dicts). Leaving the loop early stops the prefetch."""
+        """Iterate page by page (lists of dicts). Leaving the loop early stops the prefetch as
+        soon as the iterator is dropped or closed (``for`` over ``pager.pages()`` directly drops
+        it at once)."""
         report = self._reporter()
         if report is not None:
             total = expected_total(self._native.count(), self._limit, self._offset)

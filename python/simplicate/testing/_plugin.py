@@ -66,4 +66,4 @@ def simplicate_async_client(simplicate_fake: FakeSimplicate) -> Iterator[AsyncCl
     finally:
         # What `aclose()` does, without a coroutine: closing needs no event loop, so this
         # fixture needs none either (and works with any plugin's loop, or after it is gone).
-        client._transport.close()
+        client.close()
