@@ -11,6 +11,7 @@ pub mod query;
 pub mod registry;
 pub mod retry;
 pub mod runtime;
+pub mod tabular;
 pub mod transport;
 pub mod upload;
 
