@@ -4,9 +4,15 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from . import _core
+from . import _core, _tabular
+from ._tabular import ListMode
+
+if TYPE_CHECKING:
+    import pandas
+    import polars
+    import pyarrow
 
 __all__ = ["AsyncPager"]
 
@@ -23,6 +29,9 @@ class AsyncPager:
     - ``await pager.first()`` — the first record or ``None``.
     - ``pager.pages()`` — an async iterator of lists, one per page.
     - ``await pager.to_list()`` — everything, as a list.
+    - ``await pager.to_arrow()``, ``to_pandas()``, ``to_polars()`` — everything, as one table
+      built on the Rust runtime from the response bytes; options as for
+      :meth:`simplicate.Pager.to_arrow`.
     """
 
     __slots__ = ("_native",)
@@ -55,6 +64,41 @@ class AsyncPager:
         finally:
             pages.close()
         return records
+
+    async def to_arrow(
+        self,
+        *,
+        lists: ListMode = "list",
+        timestamps: bool = True,
+        cast_numbers: bool = False,
+    ) -> pyarrow.Table:
+        """Every record, as a ``pyarrow.Table``; see :meth:`simplicate.Pager.to_arrow`. Fetched
+        and built on the Rust runtime: the event loop never waits. Options are checked, and
+        pyarrow imported, before any request."""
+        options, convert = _tabular.prepare("to_arrow", lists, timestamps, cast_numbers)
+        return convert(await self._native.arrow(**options))
+
+    async def to_pandas(
+        self,
+        *,
+        lists: ListMode = "list",
+        timestamps: bool = True,
+        cast_numbers: bool = False,
+    ) -> pandas.DataFrame:
+        """Every record, as a pandas DataFrame (:meth:`to_arrow`'s table, ``to_pandas()``)."""
+        options, convert = _tabular.prepare("to_pandas", lists, timestamps, cast_numbers)
+        return convert(await self._native.arrow(**options))
+
+    async def to_polars(
+        self,
+        *,
+        lists: ListMode = "list",
+        timestamps: bool = True,
+        cast_numbers: bool = False,
+    ) -> polars.DataFrame:
+        """Every record, as a polars DataFrame (:meth:`to_arrow`'s table, ``from_arrow``)."""
+        options, convert = _tabular.prepare("to_polars", lists, timestamps, cast_numbers)
+        return convert(await self._native.arrow(**options))
 
     @property
     def path(self) -> str:

@@ -4,9 +4,15 @@ record, page by page, in constant memory."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from . import _core
+from . import _core, _tabular
+from ._tabular import ListMode
+
+if TYPE_CHECKING:
+    import pandas
+    import polars
+    import pyarrow
 
 __all__ = ["Pager"]
 
@@ -25,6 +31,8 @@ class Pager:
     - :meth:`first` — the first record or ``None``.
     - :meth:`pages` — an iterator of lists, one per page.
     - :meth:`to_list` — everything, as a list.
+    - :meth:`to_arrow`, :meth:`to_pandas`, :meth:`to_polars` — everything, as one table, built
+      in Rust straight from the response bytes (no dict per record), with the same requests.
 
     Pulling N records costs ceil(N / page_size) requests. When the data changes during a pull,
     records that a create pushes onto the next page are not delivered twice, and a sort gets
@@ -64,6 +72,64 @@ class Pager:
         for page in self.pages():
             records.extend(page)
         return records
+
+    def to_arrow(
+        self,
+        *,
+        lists: ListMode = "list",
+        timestamps: bool = True,
+        cast_numbers: bool = False,
+    ) -> pyarrow.Table:
+        """Every record, as a ``pyarrow.Table`` built in Rust from the page bytes (the GIL is
+        released while pages are fetched and built). Needs ``pip install 'simplicate[arrow]'``.
+
+        Columns are what ``pandas.json_normalize`` makes of the records: nested objects become
+        dotted columns (``relation_type.label``, ``visiting_address.locality``); the schema is
+        the union over every record (a missing key is null). Per column:
+
+        - booleans → ``bool``; integers → ``int64``; integers and floats → ``float64``;
+          strings → ``string``; only nulls → ``null``.
+        - lists: ``lists="list"`` (default) keeps them as Arrow lists (objects inside become
+          structs); ``lists="json"`` makes them strings of compact JSON text.
+        - values of different kinds in one column (a number here, a string there; a list beside
+          a scalar; integers beyond int64) make it a ``string`` column: strings as they are,
+          other values as their JSON text. Never an error, never a dropped value.
+        - ``timestamps=True`` (default): string columns whose every non-empty value is a valid
+          ``YYYY-MM-DD HH:MM:SS`` become naive ``timestamp[s]`` (the API's local time, no zone);
+          all ``YYYY-MM-DD`` become ``date32``. Empty strings become null there.
+        - ``cast_numbers=True``: string columns whose every non-empty value is JSON-number text
+          (``"12"``, ``"-0.5"``; not ``"012"``) become ``int64``, or ``float64`` when not all are
+          integers; integer text beyond int64 stays text. Off by default.
+
+        Conversions never apply inside lists. No records: a table with no rows (and no
+        columns). Options are checked, and pyarrow imported, before any request.
+        """
+        options, convert = _tabular.prepare("to_arrow", lists, timestamps, cast_numbers)
+        return convert(self._native.arrow(**options))
+
+    def to_pandas(
+        self,
+        *,
+        lists: ListMode = "list",
+        timestamps: bool = True,
+        cast_numbers: bool = False,
+    ) -> pandas.DataFrame:
+        """Every record, as a pandas DataFrame: :meth:`to_arrow`'s table (same options) through
+        ``Table.to_pandas()``. Needs ``pip install 'simplicate[pandas]'``."""
+        options, convert = _tabular.prepare("to_pandas", lists, timestamps, cast_numbers)
+        return convert(self._native.arrow(**options))
+
+    def to_polars(
+        self,
+        *,
+        lists: ListMode = "list",
+        timestamps: bool = True,
+        cast_numbers: bool = False,
+    ) -> polars.DataFrame:
+        """Every record, as a polars DataFrame: :meth:`to_arrow`'s table (same options) through
+        ``polars.from_arrow``. Needs ``pip install 'simplicate[polars]'``."""
+        options, convert = _tabular.prepare("to_polars", lists, timestamps, cast_numbers)
+        return convert(self._native.arrow(**options))
 
     @property
     def path(self) -> str:

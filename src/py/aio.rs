@@ -30,12 +30,14 @@ use pyo3_async_runtimes::TaskLocals;
 use tokio::task::{AbortHandle, JoinError, JoinHandle};
 
 use crate::pager::{PagePlan, Progress, RecentIds};
+use crate::py::arrow;
 use crate::py::decode::decode_envelope;
 use crate::py::errors::to_pyerr;
 use crate::py::outcome;
 use crate::py::pager::{decode_counted, decode_page, fresh_records, Page, Pull};
+use crate::py::table::{Pulled, TablePull};
 use crate::py::transport::{build_request, PyTransport};
-use crate::py::wait::join_failure;
+use crate::py::wait::{join_failure, AbortOnDrop};
 use crate::runtime;
 use crate::transport::{ApiRequest, Outcome, Transport};
 
@@ -100,15 +102,6 @@ where
 {
     runtime::get().map_err(|e| to_pyerr(py, e))?;
     generic::future_into_py::<Shared, F, T>(py, fut)
-}
-
-/// A spawned task that is aborted when the future awaiting it is dropped (cancelled).
-struct AbortOnDrop<T>(JoinHandle<T>);
-
-impl<T> Drop for AbortOnDrop<T> {
-    fn drop(&mut self) {
-        self.0.abort();
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -243,12 +236,26 @@ impl<'py> IntoPyObject<'py> for Counted {
 
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let response = outcome::finish(py, self.outcome)?;
-        let (page, count) = decode_counted(py, &response)?;
+        let (mut page, count) = decode_counted(py, &response)?;
+        page.response = Some(response);
         *lock(&self.shared.count) = Some(count);
         if self.shared.pull.plan.limit != Some(0) {
             *lock(&self.shared.first_page) = Some(page);
         }
         Ok(count.into_pyobject(py)?.into_any())
+    }
+}
+
+/// A finished table pull, handed over with the GIL (retries logged, errors raised).
+struct Tabled(Pulled);
+
+impl<'py> IntoPyObject<'py> for Tabled {
+    type Target = PyAny;
+    type Output = Bound<'py, PyAny>;
+    type Error = PyErr;
+
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(Bound::new(py, arrow::stream(py, self.0)?)?.into_any())
     }
 }
 
@@ -336,6 +343,23 @@ impl PyAsyncPager {
             })),
             busy: Arc::new(AtomicBool::new(false)),
         }
+    }
+
+    /// Awaitable: one pass over the pages into an `ArrowStream`, fetched and built on the
+    /// runtime (see `py/table.rs`). Bad options raise `ValueError` here, before any request.
+    #[pyo3(signature = (*, lists = "list", timestamps = true, cast_numbers = false))]
+    fn arrow<'py>(
+        &self,
+        py: Python<'py>,
+        lists: &str,
+        timestamps: bool,
+        cast_numbers: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let options = arrow::options(lists, timestamps, cast_numbers)?;
+        let first = lock(&self.shared.first_page).take();
+        let count = *lock(&self.shared.count);
+        let job = TablePull::new(self.shared.pull.clone(), first, count, options);
+        awaitable(py, async move { Ok(Tabled(job.run().await)) })
     }
 
     #[getter]

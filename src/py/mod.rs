@@ -1,6 +1,7 @@
 //! The pyo3 glue: argument conversion, GIL release, error mapping. No API logic lives here.
 
 pub mod aio;
+pub mod arrow;
 pub mod decode;
 pub mod encode;
 pub mod errors;
@@ -13,5 +14,6 @@ pub mod params;
 pub mod pytypes;
 pub mod query;
 pub mod registry;
+pub mod table;
 pub mod transport;
 pub mod wait;
