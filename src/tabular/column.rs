@@ -196,9 +196,13 @@ fn push_as_text(text: &mut Text, leaf: Leaf<'_>) {
 pub(crate) struct Columns {
     pub(crate) columns: Vec<Column>,
     index: HashMap<String, usize>,
-    /// Where the next leaf of the current record is expected: records of one collection list
-    /// their keys in the same order, so this usually saves the hash lookup.
-    hint: usize,
+    /// Where the next leaf is expected: `follows[i]` is the column that came after column `i`
+    /// last time (`first` the one a record began with). Records of one collection mostly list
+    /// their keys in one order, so this usually spares the hash lookup, even where records
+    /// differ (an optional key, a null in place of an object).
+    follows: Vec<usize>,
+    first: usize,
+    previous: Option<usize>,
     rows: usize,
 }
 
@@ -209,7 +213,7 @@ impl Columns {
 
     /// Start a record (row `self.rows()`).
     pub(crate) fn begin_record(&mut self) {
-        self.hint = 0;
+        self.previous = None;
     }
 
     /// Close the record begun last.
@@ -219,18 +223,27 @@ impl Columns {
 
     /// The column at `path`, created (null so far) when new.
     pub(crate) fn column(&mut self, path: &str) -> &mut Column {
-        let at = match self.columns.get(self.hint) {
-            Some(column) if column.name == path => self.hint,
+        let expected = match self.previous {
+            None => self.first,
+            Some(previous) => self.follows[previous],
+        };
+        let at = match self.columns.get(expected) {
+            Some(column) if column.name == path => expected,
             _ => match self.index.get(path) {
                 Some(&at) => at,
                 None => {
                     self.columns.push(Column::new(path.to_owned()));
+                    self.follows.push(usize::MAX);
                     self.index.insert(path.to_owned(), self.columns.len() - 1);
                     self.columns.len() - 1
                 }
             },
         };
-        self.hint = at + 1;
+        match self.previous {
+            None => self.first = at,
+            Some(previous) => self.follows[previous] = at,
+        }
+        self.previous = Some(at);
         &mut self.columns[at]
     }
 

@@ -28,7 +28,10 @@ pub(crate) fn walk<S: RecordSink>(body: &[u8], sink: &mut S) -> Result<Summary, 
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(PageError("the body is empty".to_owned()));
     }
-    let mut de = serde_json::Deserializer::from_slice(body);
+    // One UTF-8 check for the page, rather than one per string as a byte-slice reader does.
+    let text = std::str::from_utf8(body)
+        .map_err(|e| PageError(format!("invalid JSON (not UTF-8: {e})")))?;
+    let mut de = serde_json::Deserializer::from_str(text);
     let summary = de
         .deserialize_map(Envelope { sink })
         .and_then(|summary| de.end().map(|()| summary))

@@ -89,11 +89,3 @@ pub(crate) fn write_json<T: serde::Serialize + ?Sized>(out: &mut Vec<u8>, value:
 pub(crate) fn write_float(out: &mut Vec<u8>, value: f64) {
     write_json(out, &value);
 }
-
-/// A JSON value as a conflict column shows it: strings as they are, anything else as JSON.
-pub(crate) fn write_as_text(out: &mut Vec<u8>, value: &serde_json::Value) {
-    match value {
-        serde_json::Value::String(s) => out.extend_from_slice(s.as_bytes()),
-        other => write_json(out, other),
-    }
-}

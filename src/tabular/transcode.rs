@@ -119,6 +119,8 @@ impl<'de> Visitor<'de> for Value<'_> {
         let out = self.out;
         out.push(b'{');
         let mut first = true;
+        // Objects in one list usually list their keys in one order: try the next field first.
+        let mut hint = 0;
         while let Some(key) = map.next_key_seed(Key)? {
             if !first {
                 out.push(b',');
@@ -127,10 +129,17 @@ impl<'de> Visitor<'de> for Value<'_> {
             write_json(out, key.as_ref());
             out.push(b':');
             let shape = match fields.as_deref_mut() {
-                Some(fields) => Some(match fields.get_index_of(key.as_ref()) {
-                    Some(i) => &mut fields[i],
-                    None => fields.entry(key.into_owned()).or_default(),
-                }),
+                Some(fields) => {
+                    let at = match fields.get_index(hint) {
+                        Some((name, _)) if *name == key => hint,
+                        _ => match fields.get_index_of(key.as_ref()) {
+                            Some(at) => at,
+                            None => fields.insert_full(key.into_owned(), Shape::Unknown).0,
+                        },
+                    };
+                    hint = at + 1;
+                    Some(&mut fields[at])
+                }
                 None => None,
             };
             map.next_value_seed(Value {
