@@ -7,7 +7,11 @@ import asyncio
 import datetime as dt
 import json
 import math
+import signal
+import subprocess
 import sys
+import textwrap
+import threading
 from typing import Any
 
 import pandas as pd
@@ -18,6 +22,8 @@ import pytest
 import simplicate
 from simplicate import _core
 from simplicate.testing import FakeSimplicate
+
+from .conftest import Reply, ScriptedServer, envelope
 
 COLLECTIONS = ["crm/organization", "crm/person", "hours/hours", "projects/project"]
 ODD = "crm/organization"
@@ -203,6 +209,17 @@ def test_lists_both_ways(simplicate_client: simplicate.Client) -> None:
     assert as_json.schema.field("custom_fields").type == pa.string()
     texts = as_json.column("custom_fields").to_pylist()
     assert [json.loads(t) for t in texts] == [r["custom_fields"] for r in records]
+    # pandas: list columns stay Arrow-backed, and their cells read as the records' lists
+    frame = pager(simplicate_client, ODD).to_pandas()
+    assert isinstance(frame["custom_fields"].dtype, pd.ArrowDtype)
+    assert [plain(cell) for cell in frame["custom_fields"].tolist()] == [
+        plain(r["custom_fields"]) for r in records
+    ]
+    assert not isinstance(frame["name"].dtype, pd.ArrowDtype)
+    as_text = pager(simplicate_client, ODD).to_pandas(lists="json")
+    assert [json.loads(t) for t in as_text["custom_fields"]] == [
+        r["custom_fields"] for r in records
+    ]
 
 
 @pytest.mark.simplicate(records={ODD: 0})
@@ -366,3 +383,57 @@ def test_the_async_pager_builds_the_same_table(simplicate_fake: FakeSimplicate) 
     assert table.equals(expected)
     assert len(list_requests(simplicate_fake, "hours/hours")) == 10 + 1 + 1
     assert len(frame) == len(polars_frame) == 10
+
+
+def test_the_gil_is_released_while_a_table_is_pulled(scripted: ScriptedServer) -> None:
+    # Each handler answers only once both requests are inside it: a pull holding the GIL would
+    # keep the other thread from sending, the barrier would break, and both calls would fail.
+    barrier = threading.Barrier(2, timeout=10)
+    page = envelope([{"id": "x:1", "n": 1}], metadata={"count": 1})
+    scripted.on("GET", "crm/organization", Reply(body=page, action=barrier.wait))
+    scripted.on("GET", "crm/person", Reply(body=envelope([]), action=barrier.wait))
+    with scripted.client() as client:
+        other = threading.Thread(target=lambda: client.get("crm/person"))
+        other.start()
+        table = client._list("crm/organization").to_arrow()
+        other.join(10)
+    assert table.column("n").to_pylist() == [1]
+
+
+def test_ctrl_c_interrupts_a_table_pull(scripted: ScriptedServer) -> None:
+    release = threading.Event()
+    scripted.on(
+        "GET", "crm/organization", Reply(body=envelope([]), action=lambda: release.wait(60))
+    )
+    script = textwrap.dedent(
+        f"""
+        import sys, simplicate
+        c = simplicate.Client(base_url={scripted.url!r}, api_key="k", api_secret="s", timeout=120)
+        pager = c.crm.organization.list()
+        print("ready", flush=True)
+        try:
+            pager.to_arrow()
+        except KeyboardInterrupt:
+            print("interrupted", flush=True)
+            sys.exit(42)
+        """
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        assert proc.stdout is not None
+        assert proc.stdout.readline().strip() == "ready"
+        for _ in range(400):  # until the first page's request is in flight
+            if scripted.seen:
+                break
+            threading.Event().wait(0.025)
+        assert scripted.seen, "request never arrived"
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=10)
+    finally:
+        release.set()
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 42, err
+    assert "interrupted" in out

@@ -85,7 +85,8 @@ class AsyncPager:
         timestamps: bool = True,
         cast_numbers: bool = False,
     ) -> pandas.DataFrame:
-        """Every record, as a pandas DataFrame (:meth:`to_arrow`'s table, ``to_pandas()``)."""
+        """Every record, as a pandas DataFrame (:meth:`to_arrow`'s table, ``to_pandas()``; list
+        columns stay Arrow-backed, as in :meth:`simplicate.Pager.to_pandas`)."""
         options, convert = _tabular.prepare("to_pandas", lists, timestamps, cast_numbers)
         return convert(await self._native.arrow(**options))
 

@@ -115,7 +115,11 @@ class Pager:
         cast_numbers: bool = False,
     ) -> pandas.DataFrame:
         """Every record, as a pandas DataFrame: :meth:`to_arrow`'s table (same options) through
-        ``Table.to_pandas()``. Needs ``pip install 'simplicate[pandas]'``."""
+        ``Table.to_pandas()``. Needs ``pip install 'simplicate[pandas]'``.
+
+        List columns stay Arrow-backed (``pd.ArrowDtype``; a cell reads as a Python list of
+        dicts): making every cell a Python object would cost more than the whole pull. Use
+        ``lists="json"`` for text, or ``to_arrow().to_pandas()`` for object columns."""
         options, convert = _tabular.prepare("to_pandas", lists, timestamps, cast_numbers)
         return convert(self._native.arrow(**options))
 

@@ -42,7 +42,14 @@ def prepare(
     imported = {name: _require(name, method, extra) for name in modules}
     pa = imported["pyarrow"]
     if method == "to_pandas":
-        return options, lambda stream: pa.table(stream).to_pandas()
+        pd = imported["pandas"]
+
+        def keep_nested(arrow_type: Any) -> Any:
+            # Lists (and structs) stay Arrow-backed: turning each cell into Python lists of
+            # dicts would cost more than the whole pull; cells still read as Python objects.
+            return pd.ArrowDtype(arrow_type) if pa.types.is_nested(arrow_type) else None
+
+        return options, lambda stream: pa.table(stream).to_pandas(types_mapper=keep_nested)
     if method == "to_polars":
         pl = imported["polars"]
         return options, lambda stream: pl.from_arrow(pa.table(stream))
