@@ -12,11 +12,9 @@ import subprocess
 import sys
 import textwrap
 import threading
-from typing import Any
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-import polars as pl
-import pyarrow as pa
 import pytest
 
 import simplicate
@@ -24,6 +22,28 @@ from simplicate import _core
 from simplicate.testing import FakeSimplicate
 
 from .conftest import Reply, ScriptedServer, envelope
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import polars as pl
+    import pyarrow as pa
+else:
+    pd = pl = pa = None
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _dataframe_libraries() -> Iterator[None]:
+    """pandas, polars and pyarrow are imported when these tests run, not when the suite is
+    collected: their tens of thousands of objects lengthen every full garbage collection, which
+    timing-sensitive tests elsewhere (the async event-loop ticker) would feel."""
+    global pd, pl, pa
+    import pandas
+    import polars
+    import pyarrow
+
+    pd, pl, pa = pandas, polars, pyarrow
+    yield
+
 
 COLLECTIONS = ["crm/organization", "crm/person", "hours/hours", "projects/project"]
 ODD = "crm/organization"
