@@ -30,6 +30,12 @@
 //!   text (`"12"`, `"-0.5"`, `"1e3"`; not `"012"` or `" 1"`) → `int64` when every value is an
 //!   integer that fits, else `float64`, when `cast_numbers` is on. Integer text beyond int64
 //!   leaves the column as text.
+//! - **Repeated keys** within one object: the last value wins for a column (as `json.loads`
+//!   has it), the first inside a list's objects.
+//!
+//! Lists are kept as compact JSON text while pages arrive (their element shape learnt on the
+//! way), and read back into nested arrays once that shape is final: a late page can still widen
+//! an element type without anything built early having to be redone.
 
 mod build;
 mod column;
