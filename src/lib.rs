@@ -13,6 +13,7 @@ pub mod registry;
 pub mod retry;
 pub mod runtime;
 pub mod streamed_download;
+pub mod tabular;
 pub mod transport;
 pub mod upload;
 
@@ -28,6 +29,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<py::fake::PyFakeFault>()?;
     m.add_class::<py::pager::PyPager>()?;
     m.add_class::<py::pager::PyPageStream>()?;
+    m.add_class::<py::arrow::PyArrowStream>()?;
     m.add_class::<py::aio::PyAsyncTransport>()?;
     m.add_class::<py::aio::PyAsyncPager>()?;
     m.add_class::<py::aio::PyAsyncPageStream>()?;

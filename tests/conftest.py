@@ -145,3 +145,18 @@ def scripted_factory() -> Iterator[Callable[[], ScriptedServer]]:
 
 def envelope(data: object, **extra: object) -> dict:
     return {"data": data, "errors": None, "debug": None, **extra}
+
+
+@pytest.fixture
+def frozen_gc() -> Iterator[None]:
+    """Move what the suite has built so far out of the cyclic GC's reach, so a latency test
+    measures our code, not a full collection over every module the suite happened to import
+    earlier (pandas, pyarrow, polars)."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()

@@ -219,7 +219,7 @@ def test_gathered_calls_share_the_limiter_and_draw_no_429() -> None:
         assert arrivals[-1] - arrivals[0] >= 2.2
 
 
-def test_event_loop_stays_responsive_during_a_pull() -> None:
+def test_event_loop_stays_responsive_during_a_pull(frozen_gc: None) -> None:
     # The acceptance test: a 10 ms ticker is never late by more than 50 ms while
     # 5,000 records stream in.
     with FakeSimplicate(records={"crm/organization": 5000}) as fake:

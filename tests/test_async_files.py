@@ -231,7 +231,9 @@ def test_cancelling_a_download_to_a_path_leaves_nothing(fake: FakeSimplicate, tm
     assert list(tmp_path.iterdir()) == []
 
 
-def test_the_event_loop_keeps_ticking_during_a_transfer(fake: FakeSimplicate) -> None:
+def test_the_event_loop_keeps_ticking_during_a_transfer(
+    fake: FakeSimplicate, frozen_gc: None
+) -> None:
     data = payload(8_000_000, seed=8)
     lateness: list[float] = []
 

@@ -130,3 +130,34 @@ def test_the_console_script_runs_against_the_bundled_fake(tmp_path) -> None:
     with FakeSimplicate(seed=1) as fake:
         assert read_jsonl(out) == fake.records("crm/person")
     assert f"wrote {len(read_jsonl(out))} records of crm/person" in done.stderr
+
+
+def test_csv_and_parquet_hold_the_flattened_table(env_fake: FakeSimplicate, tmp_path) -> None:
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.csv
+    import pyarrow.parquet
+
+    records = env_fake.records("crm/organization")
+    for name in ("orgs.csv", "orgs.parquet"):
+        out = tmp_path / name
+        assert main(["export", "crm/organization", "--out", str(out), "--no-progress"]) == 0
+        table = (
+            pyarrow.csv.read_csv(out) if name.endswith(".csv") else pyarrow.parquet.read_table(out)
+        )
+        assert table.num_rows == len(records)
+        assert table.column("id").to_pylist() == [r["id"] for r in records]
+        assert "relation_type.label" in table.column_names  # nested objects flattened
+    parquet = pyarrow.parquet.read_table(tmp_path / "orgs.parquet")
+    assert pa.types.is_timestamp(parquet.schema.field("created_at").type)
+    assert pa.types.is_list(parquet.schema.field("teams").type)
+    csv_text = (tmp_path / "orgs.csv").read_text(encoding="utf-8")
+    assert '"[{' in csv_text  # lists become JSON text in CSV
+
+
+def test_parquet_without_pyarrow_names_the_extra(env_fake, tmp_path, monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "pyarrow", None)
+    out = tmp_path / "orgs.parquet"
+    assert main(["export", "crm/organization", "--out", str(out), "--no-progress"]) == 1
+    assert "simplicate[arrow]" in capsys.readouterr().err
+    assert env_fake.requests == []
+    assert not out.exists()

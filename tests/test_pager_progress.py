@@ -118,3 +118,39 @@ def test_the_async_pager_reports_the_same(big: FakeSimplicate, bars: list[Bar]) 
     assert seen == [(0, 345), (100, 345), (200, 345), (300, 345), (345, 345)]
     (bar,) = bars
     assert bar.closed and bar.total == 345 and bar.n == 100
+
+
+def test_tables_report_progress_too(big: FakeSimplicate, bars: list[Bar]) -> None:
+    pytest.importorskip("pyarrow")
+    seen: list[tuple[int, int | None]] = []
+    big.clear_requests()
+    with big.client() as client:
+        table = client.crm.organization.list(
+            offset=45, progress=lambda d, t: seen.append((d, t))
+        ).to_arrow()
+        assert table.num_rows == 300
+        assert client.crm.organization.list(progress=True).to_arrow().num_rows == 345
+    assert seen == [(100, 300), (200, 300), (300, 300)]
+    (bar,) = bars
+    assert bar.closed and (bar.total, bar.n) == (345, 345)
+    assert list_requests(big) == 3 + 4  # nothing extra for the total
+
+
+def test_async_tables_report_on_the_loop_thread(big: FakeSimplicate) -> None:
+    pytest.importorskip("pyarrow")
+    import threading
+
+    seen: list[tuple[int, int | None, int]] = []
+
+    async def main() -> int:
+        async with big.async_client() as client:
+            pager = client.crm.organization.list(
+                progress=lambda d, t: seen.append((d, t, threading.get_ident()))
+            )
+            table = await pager.to_arrow()
+            await asyncio.sleep(0)  # the last report is scheduled on this loop
+            return table.num_rows
+
+    assert asyncio.run(main()) == 345
+    assert [s[:2] for s in seen] == [(100, 345), (200, 345), (300, 345), (345, 345)]
+    assert {s[2] for s in seen} == {threading.get_ident()}

@@ -4,11 +4,17 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from . import _core
-from ._pager import check_progress, expected_total
+from . import _core, _tabular
+from ._pager import check_progress, expected_total, table_progress
 from ._progress import Progress, Reporter, reporter
+from ._tabular import ListMode
+
+if TYPE_CHECKING:
+    import pandas
+    import polars
+    import pyarrow
 
 __all__ = ["AsyncPager"]
 
@@ -25,6 +31,9 @@ class AsyncPager:
     - ``await pager.first()`` — the first record or ``None``.
     - ``pager.pages()`` — an async iterator of lists, one per page.
     - ``await pager.to_list()`` — everything, as a list.
+    - ``await pager.to_arrow()``, ``to_pandas()``, ``to_polars()`` — everything, as one table
+      built on the Rust runtime from the response bytes; options as for
+      :meth:`simplicate.Pager.to_arrow`.
     """
 
     __slots__ = ("_limit", "_native", "_offset", "_progress")
@@ -73,6 +82,52 @@ class AsyncPager:
         finally:
             pages.close()
         return records
+
+    async def to_arrow(
+        self,
+        *,
+        lists: ListMode = "list",
+        timestamps: bool = True,
+        cast_numbers: bool = False,
+    ) -> pyarrow.Table:
+        """Every record, as a ``pyarrow.Table``; see :meth:`simplicate.Pager.to_arrow`. Fetched
+        and built on the Rust runtime: the event loop never waits. Options are checked, and
+        pyarrow imported, before any request."""
+        return await self._table("to_arrow", lists, timestamps, cast_numbers)
+
+    async def to_pandas(
+        self,
+        *,
+        lists: ListMode = "list",
+        timestamps: bool = True,
+        cast_numbers: bool = False,
+    ) -> pandas.DataFrame:
+        """Every record, as a pandas DataFrame (:meth:`to_arrow`'s table, ``to_pandas()``; list
+        columns stay Arrow-backed, as in :meth:`simplicate.Pager.to_pandas`)."""
+        return await self._table("to_pandas", lists, timestamps, cast_numbers)
+
+    async def to_polars(
+        self,
+        *,
+        lists: ListMode = "list",
+        timestamps: bool = True,
+        cast_numbers: bool = False,
+    ) -> polars.DataFrame:
+        """Every record, as a polars DataFrame (:meth:`to_arrow`'s table, ``from_arrow``)."""
+        return await self._table("to_polars", lists, timestamps, cast_numbers)
+
+    async def _table(
+        self, method: str, lists: object, timestamps: object, cast_numbers: object
+    ) -> Any:
+        options, convert = _tabular.prepare(method, lists, timestamps, cast_numbers)
+        report = reporter(self._progress, self.path, unit="records", stacklevel=4)
+        if report is None:
+            return convert(await self._native.arrow(**options))
+        try:
+            progress = table_progress(report, self._limit, self._offset)
+            return convert(await self._native.arrow(progress=progress, **options))
+        finally:
+            report.close()
 
     @property
     def path(self) -> str:

@@ -4,6 +4,7 @@ from collections.abc import Awaitable, Mapping, Sequence
 from typing import Any, Literal, TypedDict, final
 
 __all__ = [
+    "ArrowStream",
     "AsyncPageStream",
     "AsyncPager",
     "AsyncTransport",
@@ -191,10 +192,34 @@ class Pager:
     def first(self) -> dict[str, Any] | None: ...
     def stream(self) -> PageStream:
         """A new pass over the pages."""
+    def arrow(
+        self,
+        *,
+        lists: Literal["list", "json"] = "list",
+        timestamps: bool = True,
+        cast_numbers: bool = False,
+        progress: Any = None,
+    ) -> ArrowStream:
+        """One pass over the pages into an Arrow table, fetched and built without the GIL
+        (uses the page ``count()`` kept). ``ValueError`` for a bad ``lists`` before any
+        request."""
     @property
     def path(self) -> str: ...
     @property
     def params(self) -> list[tuple[str, str]]: ...
+
+@final
+class ArrowStream:
+    """A finished table, read through the Arrow PyCapsule interface:
+    ``pyarrow.table(stream)``."""
+
+    def __arrow_c_stream__(self, requested_schema: object | None = None) -> object:
+        """A ``PyCapsule`` named ``arrow_array_stream`` over the table (a new stream each call;
+        ``requested_schema`` is not honoured)."""
+    @property
+    def num_rows(self) -> int: ...
+    @property
+    def num_columns(self) -> int: ...
 
 @final
 class PageStream:
@@ -354,6 +379,15 @@ class AsyncPager:
     def first(self) -> Awaitable[dict[str, Any] | None]: ...
     def stream(self) -> AsyncPageStream:
         """A new pass over the pages."""
+    def arrow(
+        self,
+        *,
+        lists: Literal["list", "json"] = "list",
+        timestamps: bool = True,
+        cast_numbers: bool = False,
+        progress: Any = None,
+    ) -> Awaitable[ArrowStream]:
+        """Awaitable: one pass over the pages into an Arrow table, built on the runtime."""
     @property
     def path(self) -> str: ...
     @property

@@ -3,11 +3,17 @@ record, page by page, in constant memory."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
-from . import _core
+from . import _core, _tabular
 from ._progress import Progress, Reporter, reporter
+from ._tabular import ListMode
+
+if TYPE_CHECKING:
+    import pandas
+    import polars
+    import pyarrow
 
 
 def check_progress(progress: object) -> Any:
@@ -16,6 +22,19 @@ def check_progress(progress: object) -> Any:
     if progress is None or isinstance(progress, bool) or callable(progress):
         return progress
     raise TypeError(f"progress must be True, a callable(done, total) or None, got {progress!r}")
+
+
+def table_progress(
+    report: Reporter, limit: int | None, offset: int
+) -> Callable[[int, int | None], None]:
+    """What a table pull calls after each page, ``(records so far, filtered count)``, turned
+    into a report against the records this pager delivers."""
+
+    def progress(done: int, count: int | None) -> None:
+        total = None if count is None else max(expected_total(count, limit, offset), done)
+        report(done, total)
+
+    return progress
 
 
 def expected_total(count: int, limit: int | None, offset: int) -> int:
@@ -41,6 +60,8 @@ class Pager:
     - :meth:`first` — the first record or ``None``.
     - :meth:`pages` — an iterator of lists, one per page.
     - :meth:`to_list` — everything, as a list.
+    - :meth:`to_arrow`, :meth:`to_pandas`, :meth:`to_polars` — everything, as one table, built
+      in Rust straight from the response bytes (no dict per record), with the same requests.
 
     Made with ``progress=True`` (``list(..., progress=True)``), every pass shows a tqdm bar of
     records with the total from ``metadata=count`` (free: the first page carries it); a
@@ -110,6 +131,76 @@ class Pager:
         for page in self.pages():
             records.extend(page)
         return records
+
+    def to_arrow(
+        self,
+        *,
+        lists: ListMode = "list",
+        timestamps: bool = True,
+        cast_numbers: bool = False,
+    ) -> pyarrow.Table:
+        """Every record, as a ``pyarrow.Table`` built in Rust from the page bytes (the GIL is
+        released while pages are fetched and built). Needs ``pip install 'simplicate[arrow]'``.
+
+        Columns are what ``pandas.json_normalize`` makes of the records: nested objects become
+        dotted columns (``relation_type.label``, ``visiting_address.locality``); the schema is
+        the union over every record (a missing key is null). Per column:
+
+        - booleans → ``bool``; integers → ``int64``; integers and floats → ``float64``;
+          strings → ``string``; only nulls → ``null``.
+        - lists: ``lists="list"`` (default) keeps them as Arrow lists (objects inside become
+          structs); ``lists="json"`` makes them strings of compact JSON text.
+        - values of different kinds in one column (a number here, a string there; a list beside
+          a scalar; integers beyond int64) make it a ``string`` column: strings as they are,
+          other values as their JSON text. Never an error, never a dropped value.
+        - ``timestamps=True`` (default): string columns whose every non-empty value is a valid
+          ``YYYY-MM-DD HH:MM:SS`` become naive ``timestamp[s]`` (the API's local time, no zone);
+          all ``YYYY-MM-DD`` become ``date32``. Empty strings become null there.
+        - ``cast_numbers=True``: string columns whose every non-empty value is JSON-number text
+          (``"12"``, ``"-0.5"``; not ``"012"``) become ``int64``, or ``float64`` when not all are
+          integers; integer text beyond int64 stays text. Off by default.
+
+        Conversions never apply inside lists. No records: a table with no rows (and no
+        columns). Options are checked, and pyarrow imported, before any request.
+        """
+        return self._table("to_arrow", lists, timestamps, cast_numbers)
+
+    def to_pandas(
+        self,
+        *,
+        lists: ListMode = "list",
+        timestamps: bool = True,
+        cast_numbers: bool = False,
+    ) -> pandas.DataFrame:
+        """Every record, as a pandas DataFrame: :meth:`to_arrow`'s table (same options) through
+        ``Table.to_pandas()``. Needs ``pip install 'simplicate[pandas]'``.
+
+        List columns stay Arrow-backed (``pd.ArrowDtype``; a cell reads as a Python list of
+        dicts): making every cell a Python object would cost more than the whole pull. Use
+        ``lists="json"`` for text, or ``to_arrow().to_pandas()`` for object columns."""
+        return self._table("to_pandas", lists, timestamps, cast_numbers)
+
+    def to_polars(
+        self,
+        *,
+        lists: ListMode = "list",
+        timestamps: bool = True,
+        cast_numbers: bool = False,
+    ) -> polars.DataFrame:
+        """Every record, as a polars DataFrame: :meth:`to_arrow`'s table (same options) through
+        ``polars.from_arrow``. Needs ``pip install 'simplicate[polars]'``."""
+        return self._table("to_polars", lists, timestamps, cast_numbers)
+
+    def _table(self, method: str, lists: object, timestamps: object, cast_numbers: object) -> Any:
+        options, convert = _tabular.prepare(method, lists, timestamps, cast_numbers)
+        report = self._reporter()
+        if report is None:
+            return convert(self._native.arrow(**options))
+        try:
+            progress = table_progress(report, self._limit, self._offset)
+            return convert(self._native.arrow(progress=progress, **options))
+        finally:
+            report.close()
 
     @property
     def path(self) -> str:

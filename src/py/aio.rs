@@ -32,13 +32,16 @@ use pyo3_async_runtimes::TaskLocals;
 use tokio::task::{AbortHandle, JoinError, JoinHandle};
 
 use crate::pager::{PagePlan, Progress, RecentIds};
+use crate::py::arrow;
 use crate::py::decode::decode_envelope;
 use crate::py::errors::to_pyerr;
 use crate::py::files::{DownloadJob, UploadJob};
 use crate::py::outcome;
 use crate::py::pager::{decode_counted, decode_page, fresh_records, Page, Pull};
+use crate::py::progress::ProgressSink;
+use crate::py::table::{Pulled, TablePull};
 use crate::py::transport::{build_request, PyTransport};
-use crate::py::wait::join_failure;
+use crate::py::wait::{join_failure, AbortOnDrop};
 use crate::runtime;
 use crate::transport::{ApiRequest, Outcome, Transport};
 
@@ -159,15 +162,6 @@ fn loop_for<'py>(
     progress
         .map(|_| pyo3_async_runtimes::get_running_loop(py))
         .transpose()
-}
-
-/// A spawned task that is aborted when the future awaiting it is dropped (cancelled).
-struct AbortOnDrop<T>(JoinHandle<T>);
-
-impl<T> Drop for AbortOnDrop<T> {
-    fn drop(&mut self) {
-        self.0.abort();
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -362,12 +356,26 @@ impl<'py> IntoPyObject<'py> for Counted {
 
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let response = outcome::finish(py, self.outcome)?;
-        let (page, count) = decode_counted(py, &response)?;
+        let (mut page, count) = decode_counted(py, &response)?;
+        page.response = Some(response);
         *lock(&self.shared.count) = Some(count);
         if self.shared.pull.plan.limit != Some(0) {
             *lock(&self.shared.first_page) = Some(page);
         }
         Ok(count.into_pyobject(py)?.into_any())
+    }
+}
+
+/// A finished table pull, handed over with the GIL (retries logged, errors raised).
+struct Tabled(Pulled);
+
+impl<'py> IntoPyObject<'py> for Tabled {
+    type Target = PyAny;
+    type Output = Bound<'py, PyAny>;
+    type Error = PyErr;
+
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(Bound::new(py, arrow::stream(py, self.0)?)?.into_any())
     }
 }
 
@@ -455,6 +463,27 @@ impl PyAsyncPager {
             })),
             busy: Arc::new(AtomicBool::new(false)),
         }
+    }
+
+    /// Awaitable: one pass over the pages into an `ArrowStream`, fetched and built on the
+    /// runtime (see `py/table.rs`). Bad options raise `ValueError` here, before any request.
+    /// `progress(records so far, filtered count)` is called on the event loop after each page.
+    #[pyo3(signature = (*, lists = "list", timestamps = true, cast_numbers = false, progress = None))]
+    fn arrow<'py>(
+        &self,
+        py: Python<'py>,
+        lists: &str,
+        timestamps: bool,
+        cast_numbers: bool,
+        progress: Option<Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let options = arrow::options(lists, timestamps, cast_numbers)?;
+        let event_loop = loop_for(py, progress.as_ref())?;
+        let report = ProgressSink::new(progress, event_loop);
+        let first = lock(&self.shared.first_page).take();
+        let count = *lock(&self.shared.count);
+        let job = TablePull::new(self.shared.pull.clone(), first, count, options, report);
+        awaitable(py, async move { Ok(Tabled(job.run().await)) })
     }
 
     #[getter]

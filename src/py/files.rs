@@ -28,6 +28,7 @@ use crate::download::PartialFile;
 use crate::error::Error;
 use crate::py::errors::to_pyerr;
 use crate::py::outcome;
+use crate::py::progress::ProgressSink;
 use crate::py::transport::PyTransport;
 use crate::py::wait::drive;
 use crate::streamed_download::{self, DownloadSink, Downloaded};
@@ -56,46 +57,6 @@ impl Failure {
         match self {
             Failure::Api(error) => to_pyerr(py, error),
             Failure::Py(error) => error,
-        }
-    }
-}
-
-/// Where progress goes: a callable called in place (sync), or one scheduled on an event loop.
-enum Progress {
-    Silent,
-    Call(Py<PyAny>),
-    OnLoop {
-        event_loop: Py<PyAny>,
-        callback: Py<PyAny>,
-    },
-}
-
-impl Progress {
-    fn new(callback: Option<Bound<'_, PyAny>>, event_loop: Option<Bound<'_, PyAny>>) -> Self {
-        match (callback, event_loop) {
-            (None, _) => Progress::Silent,
-            (Some(callback), None) => Progress::Call(callback.unbind()),
-            (Some(callback), Some(event_loop)) => Progress::OnLoop {
-                event_loop: event_loop.unbind(),
-                callback: callback.unbind(),
-            },
-        }
-    }
-
-    fn report(&self, done: u64, total: Option<u64>) -> Result<(), Failure> {
-        match self {
-            Progress::Silent => Ok(()),
-            Progress::Call(callback) => Python::attach(|py| {
-                callback.call1(py, (done, total))?;
-                Ok(())
-            }),
-            Progress::OnLoop {
-                event_loop,
-                callback,
-            } => Python::attach(|py| {
-                event_loop.call_method1(py, "call_soon_threadsafe", (callback, done, total))?;
-                Ok(())
-            }),
         }
     }
 }
@@ -183,7 +144,7 @@ impl Source {
 
 struct PyUpload {
     source: Source,
-    progress: Progress,
+    progress: ProgressSink,
 }
 
 impl UploadHost for PyUpload {
@@ -194,7 +155,7 @@ impl UploadHost for PyUpload {
     }
 
     fn progress(&mut self, done: u64, total: u64) -> Result<(), Failure> {
-        self.progress.report(done, Some(total))
+        Ok(self.progress.report(done, Some(total))?)
     }
 
     fn retried(&mut self, notes: &[RetryNote]) -> Result<(), Failure> {
@@ -231,7 +192,7 @@ impl UploadJob {
             transport,
             host: PyUpload {
                 source: Source::new(path, data, reader)?,
-                progress: Progress::new(progress, event_loop),
+                progress: ProgressSink::new(progress, event_loop),
             },
             file_name,
             file_size,
@@ -292,7 +253,7 @@ enum Sink {
 
 struct PyDownload {
     sink: Sink,
-    progress: Progress,
+    progress: ProgressSink,
 }
 
 impl DownloadSink for PyDownload {
@@ -324,7 +285,7 @@ impl DownloadSink for PyDownload {
     }
 
     fn progress(&mut self, done: u64, total: Option<u64>) -> Result<(), Failure> {
-        self.progress.report(done, total)
+        Ok(self.progress.report(done, total)?)
     }
 
     fn retried(&mut self, notes: &[RetryNote]) -> Result<(), Failure> {
@@ -387,7 +348,7 @@ impl DownloadJob {
             request,
             host: PyDownload {
                 sink,
-                progress: Progress::new(progress, event_loop),
+                progress: ProgressSink::new(progress, event_loop),
             },
         })
     }

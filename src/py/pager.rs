@@ -11,6 +11,9 @@
 //!   every network wait releases the GIL and polls for Ctrl-C;
 //! - dropping or closing the stream (a `break` out of the loop) aborts the prefetch;
 //! - consumed pages are not kept: memory stays flat however many records pass through.
+//!
+//! `arrow()` is the other kind of pass: every page into one Arrow table, fetched and built on the
+//! runtime without the GIL (`py/table.rs`, `tabular`).
 
 use std::sync::{Arc, Mutex};
 
@@ -21,10 +24,13 @@ use tokio::task::JoinHandle;
 
 use crate::error::{Error, Result};
 use crate::pager::{with_tiebreak, PagePlan, Progress, RecentIds, MAX_PAGE_SIZE};
+use crate::py::arrow::{self, PyArrowStream};
 use crate::py::decode::decode_envelope;
 use crate::py::errors::to_pyerr;
 use crate::py::outcome;
-use crate::py::wait::wait_task;
+use crate::py::progress::ProgressSink;
+use crate::py::table::TablePull;
+use crate::py::wait::{spawn, wait_task};
 use crate::transport::{ApiRequest, ApiResponse, Outcome, Transport};
 
 /// The query of a pull, shared by its pager and streams (sync here, async in `aio.rs`).
@@ -104,6 +110,9 @@ impl Pull {
 pub(crate) struct Page {
     pub(crate) records: Py<PyList>,
     pub(crate) count: Option<usize>,
+    /// The answer it was decoded from, kept for a page that waits for the next pass (the one
+    /// `count()` fetched): a table pull builds from the bytes, not from the dicts.
+    pub(crate) response: Option<ApiResponse>,
 }
 
 pub(crate) fn decode_page(py: Python<'_>, response: &ApiResponse) -> PyResult<Page> {
@@ -138,6 +147,7 @@ pub(crate) fn decode_page(py: Python<'_>, response: &ApiResponse) -> PyResult<Pa
     Ok(Page {
         records: records.unbind(),
         count,
+        response: None,
     })
 }
 
@@ -194,7 +204,8 @@ impl PyPager {
         let size = self.pull.first_size();
         let request = self.pull.request(plan.offset, size, true);
         let response = outcome::send(py, self.pull.transport.clone(), request)?;
-        let (page, count) = decode_counted(py, &response)?;
+        let (mut page, count) = decode_counted(py, &response)?;
+        page.response = Some(response);
         *self.count.lock().unwrap_or_else(|p| p.into_inner()) = Some(count);
         // A zero limit delivers nothing, so there is no page to keep for it.
         if plan.limit != Some(0) {
@@ -253,6 +264,32 @@ impl PyPager {
                 seen: RecentIds::new(2 * self.pull.plan.page_size),
             }),
         }
+    }
+
+    /// One pass over the pages into an Arrow table (see `tabular`), fetched and built off the
+    /// GIL with the stream's plan, prefetch, pacing, retries and repeat filter; Ctrl-C stops it.
+    /// Bad options raise `ValueError` before any request.
+    /// `progress(records so far, filtered count)` is called after each page.
+    #[pyo3(signature = (*, lists = "list", timestamps = true, cast_numbers = false, progress = None))]
+    fn arrow(
+        &self,
+        py: Python<'_>,
+        lists: &str,
+        timestamps: bool,
+        cast_numbers: bool,
+        progress: Option<Bound<'_, PyAny>>,
+    ) -> PyResult<PyArrowStream> {
+        let options = arrow::options(lists, timestamps, cast_numbers)?;
+        let first = self
+            .first_page
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
+        let count = *self.count.lock().unwrap_or_else(|p| p.into_inner());
+        let report = ProgressSink::new(progress, None);
+        let job = TablePull::new(self.pull.clone(), first, count, options, report);
+        let pulled = wait_task(py, spawn(py, async move { Ok(job.run().await) })?)?;
+        arrow::stream(py, pulled)
     }
 
     #[getter]

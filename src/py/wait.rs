@@ -98,3 +98,13 @@ pub(crate) fn join_failure(error: tokio::task::JoinError) -> Error {
         Error::Internal("the request task was cancelled".to_owned())
     }
 }
+
+/// A spawned task that is aborted when its handle is dropped: a prefetch owned by a future that
+/// may be cancelled (an awaiting task, an interrupted pull).
+pub(crate) struct AbortOnDrop<T>(pub(crate) JoinHandle<T>);
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
