@@ -443,23 +443,18 @@ client.crm.organization.get(5)
 """
 
 
-def test_stub_types_the_tree(tmp_path: Path) -> None:
+def mypy_strict(tmp_path: Path, snippet: str) -> str:
+    """What ``mypy --strict`` says of ``snippet`` (as ``snippet.py``)."""
     pytest.importorskip("mypy")
-    (tmp_path / "snippet.py").write_text(textwrap.dedent(SNIPPET))
-    out = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mypy",
-            "--strict",
-            "--cache-dir",
-            str(tmp_path / "cache"),
-            "snippet.py",
-        ],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
+    (tmp_path / "snippet.py").write_text(textwrap.dedent(snippet))
+    command = [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "cache")]
+    return subprocess.run(
+        [*command, "snippet.py"], capture_output=True, text=True, cwd=tmp_path
     ).stdout
+
+
+def test_stub_types_the_tree(tmp_path: Path) -> None:
+    out = mypy_strict(tmp_path, SNIPPET)
     for expected in [
         'Revealed type is "simplicate._resources.CrmOrganization"',
         'Revealed type is "def (id: str) -> dict[str, Any]"',
@@ -492,22 +487,7 @@ async def main(client: AsyncClient) -> None:
 
 
 def test_async_stub_types_the_async_tree(tmp_path: Path) -> None:
-    pytest.importorskip("mypy")
-    (tmp_path / "snippet.py").write_text(textwrap.dedent(ASYNC_SNIPPET))
-    out = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mypy",
-            "--strict",
-            "--cache-dir",
-            str(tmp_path / "c"),
-            "snippet.py",
-        ],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-    ).stdout
+    out = mypy_strict(tmp_path, ASYNC_SNIPPET)
     for expected in [
         'snippet.py:6: note: Revealed type is "simplicate._async_resources.AsyncCrmOrganization"',
         'snippet.py:7: note: Revealed type is "dict[str, Any]"',
