@@ -161,3 +161,42 @@ def test_parquet_without_pyarrow_names_the_extra(env_fake, tmp_path, monkeypatch
     assert "simplicate[arrow]" in capsys.readouterr().err
     assert env_fake.requests == []
     assert not out.exists()
+
+
+def test_a_terminal_gets_a_progress_bar(env_fake: FakeSimplicate, tmp_path, monkeypatch) -> None:
+    import types
+
+    made: list[dict] = []
+
+    class Bar:
+        def __init__(self, **kwargs: object) -> None:
+            self.state = {"kwargs": kwargs, "total": None, "n": 0, "closed": False}
+            made.append(self.state)
+
+        @property
+        def total(self) -> object:
+            return self.state["total"]
+
+        @total.setter
+        def total(self, value: object) -> None:
+            self.state["total"] = value
+
+        @property
+        def n(self) -> int:
+            return self.state["n"]
+
+        def update(self, step: int) -> None:
+            self.state["n"] += step
+
+        def close(self) -> None:
+            self.state["closed"] = True
+
+    module = types.ModuleType("tqdm.auto")
+    module.tqdm = Bar  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "tqdm", types.ModuleType("tqdm"))
+    monkeypatch.setitem(sys.modules, "tqdm.auto", module)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    assert main(["export", "crm/organization", "--out", str(tmp_path / "o.jsonl")]) == 0
+    (bar,) = made
+    assert (bar["total"], bar["n"], bar["closed"]) == (250, 250, True)
+    assert bar["kwargs"]["unit"] == "records"
