@@ -51,7 +51,7 @@ pub async fn upload<H: UploadHost>(
         ),
     )
     .await?;
-    let id = parse_opened(&opened.body).map_err(|e| decode_failure(&opened, e))?;
+    let id = parse_opened(&opened.body).map_err(|e| opened.decode_error(e))?;
     let chunk_path = format!("upload/chunked/{id}");
     let mut offset: u64 = 0;
     host.progress(0, file_size)?;
@@ -141,7 +141,7 @@ async fn append<H: UploadHost>(
             }
             Err(error) => return Err(error.into()),
         };
-        return parse_state(&response.body).map_err(|e| decode_failure(&response, e).into());
+        return parse_state(&response.body).map_err(|e| response.decode_error(e).into());
     }
 }
 
@@ -157,7 +157,7 @@ async fn probe<H: UploadHost>(
         br#"{"chunk":""}"#.to_vec(),
     );
     let response = send(transport, host, request).await?;
-    parse_state(&response.body).map_err(|e| decode_failure(&response, e).into())
+    parse_state(&response.body).map_err(|e| response.decode_error(e).into())
 }
 
 async fn send<H: UploadHost>(
@@ -185,14 +185,5 @@ fn ambiguous(error: &Error) -> bool {
             !before_sending
         }
         _ => false,
-    }
-}
-
-pub(crate) fn decode_failure(response: &ApiResponse, reason: String) -> Error {
-    Error::Decode {
-        method: response.method.clone(),
-        url: response.url.clone(),
-        status: response.status,
-        reason,
     }
 }

@@ -125,6 +125,30 @@ pub struct ApiResponse {
     pub body: Bytes,
 }
 
+impl ApiResponse {
+    /// The `DecodeError` for this answer: a 2xx whose body is not what `reason` says it should
+    /// be.
+    pub fn decode_error(&self, reason: impl Into<String>) -> Error {
+        Error::Decode {
+            method: self.method.clone(),
+            url: self.url.clone(),
+            status: self.status,
+            reason: reason.into(),
+        }
+    }
+
+    /// `reason`, followed by what the body was instead of JSON: its content type and first
+    /// characters (an HTML error page, a proxy's text).
+    pub fn with_body_hint(&self, reason: &str) -> String {
+        let ct = self.content_type.as_deref().unwrap_or("no content type");
+        let start = crate::error::truncate_chars(
+            &String::from_utf8_lossy(&self.body[..self.body.len().min(400)]),
+            80,
+        );
+        format!("{reason}; content type {ct}; body starts {start:?}")
+    }
+}
+
 pub struct Transport {
     config: TransportConfig,
     client: Mutex<Option<(u32, reqwest::Client)>>,

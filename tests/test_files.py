@@ -15,6 +15,8 @@ import pytest
 import simplicate
 from simplicate.testing import FakeSimplicate
 
+from .interrupt import assert_ctrl_c_interrupts
+
 FAST = {"retry_backoff": 0.01, "retry_backoff_max": 0.05}
 
 
@@ -202,6 +204,10 @@ def test_bad_download_arguments(fake: FakeSimplicate, tmp_path) -> None:
             client.download("document:x", tmp_path)
         with pytest.raises(TypeError, match="binary mode"):
             client.download("document:x", io.StringIO())
+        with pytest.raises(IsADirectoryError):  # checked before the invoice's lookup
+            client.download_invoice_pdf("invoice:x", tmp_path)
+        with pytest.raises(ValueError, match="invoice_id"):
+            client.download_invoice_pdf(" ")
     assert fake.requests == []
 
 
@@ -340,9 +346,6 @@ def test_memory_stays_flat_for_a_200_mb_file(tmp_path) -> None:
 @pytest.mark.parametrize("call", ["upload", "download"])
 def test_ctrl_c_interrupts_a_transfer(fake: FakeSimplicate, call: str) -> None:
     """The transfer loops wait with the GIL released and still honour Ctrl-C."""
-    import signal
-    import time
-
     fake.clear_faults()
     with fake.client() as client:
         doc = client.upload_document(
@@ -356,33 +359,12 @@ def test_ctrl_c_interrupts_a_transfer(fake: FakeSimplicate, call: str) -> None:
         if call == "upload"
         else f"c.download({doc!r})"
     )
-    script = textwrap.dedent(
-        f"""
-        import sys, simplicate
-        c = simplicate.Client(base_url={fake.url!r}, api_key={fake.api_key!r},
-                              api_secret={fake.api_secret!r}, rate_limit=None)
-        print("ready", flush=True)
-        try:
-            {action}
-        except KeyboardInterrupt:
-            print("interrupted", flush=True)
-            sys.exit(42)
-        """
+    # The fake logs a request when it answers, so the delayed one cannot be seen in flight:
+    # give the child time to reach it (the delay is 5 s; the interrupt must not wait it out).
+    assert_ctrl_c_interrupts(
+        f"c = simplicate.Client(base_url={fake.url!r}, api_key={fake.api_key!r}, "
+        f"api_secret={fake.api_secret!r}, rate_limit=None)",
+        action,
+        settle=1.0,
+        timeout=3,
     )
-    fake.clear_requests()
-    proc = subprocess.Popen(
-        [sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
-    try:
-        assert proc.stdout is not None
-        assert proc.stdout.readline().strip() == "ready"
-        # The fake logs a request when it answers, so the delayed one cannot be seen in flight:
-        # give the child time to reach it (the delay is 5 s; the interrupt must not wait it out).
-        time.sleep(1.0)
-        proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=3)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    assert proc.returncode == 42, err
-    assert "interrupted" in out

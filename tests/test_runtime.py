@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
-import textwrap
 import threading
 import warnings
 
@@ -15,6 +12,7 @@ import pytest
 from simplicate.testing import FakeSimplicate
 
 from .conftest import Reply, ScriptedServer, envelope
+from .interrupt import assert_ctrl_c_interrupts
 
 
 def test_gil_is_released_while_waiting(scripted: ScriptedServer) -> None:
@@ -70,35 +68,13 @@ def test_client_works_in_a_forked_child(fake: FakeSimplicate) -> None:
 def test_ctrl_c_interrupts_a_blocked_call(scripted: ScriptedServer) -> None:
     release = threading.Event()
     scripted.on("GET", "very/slow", Reply(body=envelope(1), action=lambda: release.wait(60)))
-    script = textwrap.dedent(
-        f"""
-        import sys, simplicate
-        c = simplicate.Client(base_url={scripted.url!r}, api_key="k", api_secret="s", timeout=120)
-        print("ready", flush=True)
-        try:
-            c.get("very/slow")
-        except KeyboardInterrupt:
-            print("interrupted", flush=True)
-            sys.exit(42)
-        """
-    )
-    proc = subprocess.Popen(
-        [sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
     try:
-        assert proc.stdout is not None
-        assert proc.stdout.readline().strip() == "ready"
-        # Wait until the request is really in flight on the server side.
-        for _ in range(200):
-            if scripted.seen:
-                break
-            threading.Event().wait(0.025)
-        assert scripted.seen, "request never arrived"
-        proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=5)
+        assert_ctrl_c_interrupts(
+            f'c = simplicate.Client(base_url={scripted.url!r}, api_key="k", api_secret="s", '
+            "timeout=120)",
+            'c.get("very/slow")',
+            in_flight=lambda: bool(scripted.seen),
+            timeout=5,
+        )
     finally:
         release.set()
-        if proc.poll() is None:
-            proc.kill()
-    assert proc.returncode == 42, err
-    assert "interrupted" in out

@@ -7,10 +7,7 @@ import asyncio
 import datetime as dt
 import json
 import math
-import signal
-import subprocess
 import sys
-import textwrap
 import threading
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
@@ -22,6 +19,7 @@ from simplicate import _core
 from simplicate.testing import FakeSimplicate
 
 from .conftest import Reply, ScriptedServer, envelope
+from .interrupt import assert_ctrl_c_interrupts
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -425,35 +423,15 @@ def test_ctrl_c_interrupts_a_table_pull(scripted: ScriptedServer) -> None:
     scripted.on(
         "GET", "crm/organization", Reply(body=envelope([]), action=lambda: release.wait(60))
     )
-    script = textwrap.dedent(
-        f"""
-        import sys, simplicate
-        c = simplicate.Client(base_url={scripted.url!r}, api_key="k", api_secret="s", timeout=120)
-        pager = c.crm.organization.list()
-        print("ready", flush=True)
-        try:
-            pager.to_arrow()
-        except KeyboardInterrupt:
-            print("interrupted", flush=True)
-            sys.exit(42)
-        """
-    )
-    proc = subprocess.Popen(
-        [sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
     try:
-        assert proc.stdout is not None
-        assert proc.stdout.readline().strip() == "ready"
-        for _ in range(400):  # until the first page's request is in flight
-            if scripted.seen:
-                break
-            threading.Event().wait(0.025)
-        assert scripted.seen, "request never arrived"
-        proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=10)
+        assert_ctrl_c_interrupts(
+            f"""
+            c = simplicate.Client(base_url={scripted.url!r}, api_key="k", api_secret="s",
+                                  timeout=120)
+            pager = c.crm.organization.list()
+            """,
+            "pager.to_arrow()",
+            in_flight=lambda: bool(scripted.seen),  # the first page's request
+        )
     finally:
         release.set()
-        if proc.poll() is None:
-            proc.kill()
-    assert proc.returncode == 42, err
-    assert "interrupted" in out

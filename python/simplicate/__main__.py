@@ -67,7 +67,7 @@ def _export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
     from ._client import Client
     from ._export import export, filter_from_pairs, output_format
-    from ._sync import resource_path
+    from ._registry import resource_path
 
     # Everything about the arguments is checked before any connection is made.
     try:

@@ -215,11 +215,9 @@ class AsyncClient(AsyncResourceTree):
     ) -> DownloadedBytes | DownloadedFile:
         """Find the invoice's PDF document and download it (see
         ``Client.download_invoice_pdf``); :class:`NotFoundError` when it has none."""
-        params = _files.invoice_documents_params(invoice_id)
-        plan = _files.DownloadPlan(invoice_id, "", dest, progress)  # checks dest before sending
-        envelope = await self.request("GET", "invoices/document", params=params)
-        document_id = _files.invoice_document_id(invoice_id, envelope, self.base_url)
-        plan.path = f"documents/download/{document_id}"
+        pdf = _files.InvoicePdf(invoice_id, dest, progress)
+        envelope = await self.request("GET", pdf.path, params=pdf.params)
+        plan = pdf.download_plan(envelope, self.base_url)
         return plan.result(await self._native.download(plan.path, **plan.kwargs))
 
     async def _upload(

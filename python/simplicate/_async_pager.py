@@ -7,8 +7,8 @@ from collections.abc import AsyncIterator, Iterator
 from typing import TYPE_CHECKING, Any
 
 from . import _core, _tabular
-from ._pager import check_progress, expected_total, table_progress
-from ._progress import Progress, Reporter, reporter
+from ._pager import PullBase
+from ._progress import Reporter
 from ._tabular import ListMode
 
 if TYPE_CHECKING:
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 __all__ = ["AsyncPager"]
 
 
-class AsyncPager:
+class AsyncPager(PullBase):
     """Every record of a filtered list, fetched lazily, for ``async for``.
 
     ``async for org in pager`` streams records as plain dicts; the next page is fetched on the
@@ -36,20 +36,8 @@ class AsyncPager:
       :meth:`simplicate.Pager.to_arrow`.
     """
 
-    __slots__ = ("_limit", "_native", "_offset", "_progress")
-
-    def __init__(
-        self,
-        native: _core.AsyncPager,
-        *,
-        limit: int | None = None,
-        offset: int = 0,
-        progress: bool | Progress | None = None,
-    ) -> None:
-        self._native = native
-        self._limit = limit
-        self._offset = offset
-        self._progress = check_progress(progress)
+    __slots__ = ()
+    _native: _core.AsyncPager
 
     async def count(self) -> int:
         """The size of the whole filtered collection, ignoring ``limit`` and ``offset``."""
@@ -69,8 +57,7 @@ class AsyncPager:
         return _Records(self._pages())
 
     def _pages(self) -> _Pages:
-        report = reporter(self._progress, self.path, unit="records", stacklevel=4)
-        return _Pages(self._native, report, (self._limit, self._offset))
+        return _Pages(self, self._reporter())
 
     async def to_list(self) -> list[dict[str, Any]]:
         """Every record, in one list."""
@@ -120,26 +107,14 @@ class AsyncPager:
         self, method: str, lists: object, timestamps: object, cast_numbers: object
     ) -> Any:
         options, convert = _tabular.prepare(method, lists, timestamps, cast_numbers)
-        report = reporter(self._progress, self.path, unit="records", stacklevel=4)
+        report = self._reporter()
         if report is None:
             return convert(await self._native.arrow(**options))
         try:
-            progress = table_progress(report, self._limit, self._offset)
+            progress = self._table_progress(report)
             return convert(await self._native.arrow(progress=progress, **options))
         finally:
             report.close()
-
-    @property
-    def path(self) -> str:
-        return self._native.path
-
-    @property
-    def params(self) -> list[tuple[str, str]]:
-        """The filter, select and sort parameters every page request carries."""
-        return self._native.params
-
-    def __repr__(self) -> str:
-        return f"<simplicate.AsyncPager {self.path} {self.params!r}>"
 
 
 # Iterators are plain classes rather than async generators so that leaving a loop early drops
@@ -148,15 +123,12 @@ class AsyncPager:
 
 
 class _Pages:
-    __slots__ = ("_done", "_native", "_plan", "_report", "_stream", "_total")
+    __slots__ = ("_done", "_pager", "_report", "_stream", "_total")
 
-    def __init__(
-        self, native: _core.AsyncPager, report: Reporter | None, plan: tuple[int | None, int]
-    ) -> None:
-        self._native = native
-        self._stream = native.stream()
+    def __init__(self, pager: AsyncPager, report: Reporter | None) -> None:
+        self._pager = pager
+        self._stream = pager._native.stream()
         self._report = report
-        self._plan = plan
         self._done = 0
         self._total: int | None = None
 
@@ -167,7 +139,7 @@ class _Pages:
         report = self._report
         if report is not None and self._total is None:
             # The count rides on the first page's request, which the stream then reuses.
-            self._total = expected_total(await self._native.count(), *self._plan)
+            self._total = self._pager._expected(await self._pager._native.count())
             report(0, self._total)
         try:
             while True:

@@ -13,13 +13,13 @@ leaves whatever was there before (or nothing), never half a file.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
+
+from ._atomic import replaced_atomically
 
 if TYPE_CHECKING:
     from ._pager import Pager
@@ -78,22 +78,6 @@ def filter_from_pairs(pairs: Sequence[str]) -> dict[str, Any]:
     return out
 
 
-@contextlib.contextmanager
-def _replaced_atomically(out: Path, mode: str) -> Iterator[IO[Any]]:
-    """A temporary file beside ``out`` that becomes ``out`` when the block succeeds and is
-    removed when it fails."""
-    fd, temp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
-    try:
-        encoding = None if "b" in mode else "utf-8"
-        with os.fdopen(fd, mode, encoding=encoding, newline="" if encoding else None) as f:
-            yield f
-        os.replace(temp, out)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp)
-        raise
-
-
 def _need_pyarrow(what: str) -> Any:
     try:
         import pyarrow
@@ -122,13 +106,13 @@ def export(pager: Pager, out: str | os.PathLike[str]) -> int:
         import pyarrow.csv
 
         table = pager.to_arrow(lists="json")
-        with _replaced_atomically(target, "wb") as f:
+        with replaced_atomically(target, "wb") as f:
             pyarrow.csv.write_csv(table, f)
     else:
         import pyarrow.parquet
 
         table = pager.to_arrow()
-        with _replaced_atomically(target, "wb") as f:
+        with replaced_atomically(target, "wb") as f:
             pyarrow.parquet.write_table(table, f)
     return int(table.num_rows)
 
@@ -136,7 +120,7 @@ def export(pager: Pager, out: str | os.PathLike[str]) -> int:
 def _export_jsonl(pager: Pager, target: Path) -> int:
     written = 0
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-    with _replaced_atomically(target, "w") as f:
+    with replaced_atomically(target) as f:
         for page in pager.pages():
             f.write("".join(dumps(record) + "\n" for record in page))
             written += len(page)

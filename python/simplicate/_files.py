@@ -249,26 +249,39 @@ def upload_document(
     return client.post("documents/document", body)["id"]
 
 
-def invoice_documents_params(invoice_id: str) -> dict[str, Any]:
-    """The documented query for an invoice's PDF document."""
-    if not isinstance(invoice_id, str) or not invoice_id.strip():
-        raise ValueError(f"invoice_id must be a non-empty str, got {invoice_id!r}")
-    return {"q[linked_to.invoice_id]": invoice_id, "limit": 1}
+class InvoicePdf:
+    """The documented invoice use case, checked before anything is sent: the lookup of the
+    invoice's PDF document (``invoices/document?q[linked_to.invoice_id]=...``), then the download
+    of the document it finds (sync and async alike)."""
 
+    path = "invoices/document"
 
-def invoice_document_id(invoice_id: str, envelope: dict[str, Any], base_url: str) -> str:
-    """The id of the invoice's PDF document in the answer, or NotFoundError."""
-    documents = envelope.get("data") or []
-    if not documents:
-        raise NotFoundError(
-            f"no PDF document is linked to invoice {invoice_id}",
-            status_code=404,
-            method="GET",
-            url=f"{base_url}/invoices/document",
-            errors=[],
-            body=envelope,
-        )
-    return documents[0]["id"]
+    def __init__(
+        self,
+        invoice_id: str,
+        dest: str | os.PathLike[str] | BinaryIO | None,
+        progress: bool | Progress | None,
+    ) -> None:
+        if not isinstance(invoice_id, str) or not invoice_id.strip():
+            raise ValueError(f"invoice_id must be a non-empty str, got {invoice_id!r}")
+        self.invoice_id = invoice_id
+        self.params: dict[str, Any] = {"q[linked_to.invoice_id]": invoice_id, "limit": 1}
+        self._plan = DownloadPlan(invoice_id, "", dest, progress)  # its path once found
+
+    def download_plan(self, envelope: dict[str, Any], base_url: str) -> DownloadPlan:
+        """The download of the document the lookup answered, or NotFoundError."""
+        documents = envelope.get("data") or []
+        if not documents:
+            raise NotFoundError(
+                f"no PDF document is linked to invoice {self.invoice_id}",
+                status_code=404,
+                method="GET",
+                url=f"{base_url}/{self.path}",
+                errors=[],
+                body=envelope,
+            )
+        self._plan.path = f"documents/download/{documents[0]['id']}"
+        return self._plan
 
 
 def download_invoice_pdf(
@@ -278,7 +291,7 @@ def download_invoice_pdf(
     *,
     progress: bool | Progress | None = None,
 ) -> DownloadedBytes | DownloadedFile:
-    params = invoice_documents_params(invoice_id)
-    envelope = client.request("GET", "invoices/document", params=params)
-    document_id = invoice_document_id(invoice_id, envelope, client.base_url)
-    return download(client, document_id, dest, progress=progress)
+    pdf = InvoicePdf(invoice_id, dest, progress)
+    envelope = client.request("GET", pdf.path, params=pdf.params)
+    plan = pdf.download_plan(envelope, client.base_url)
+    return plan.result(_core.download(client._transport, plan.path, **plan.kwargs))

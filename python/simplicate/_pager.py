@@ -16,37 +16,66 @@ if TYPE_CHECKING:
     import pyarrow
 
 
-def check_progress(progress: object) -> Any:
-    """``progress=`` of a pager, checked when the pager is made (the bar itself is made for
-    each pass)."""
-    if progress is None or isinstance(progress, bool) or callable(progress):
-        return progress
-    raise TypeError(f"progress must be True, a callable(done, total) or None, got {progress!r}")
-
-
-def table_progress(
-    report: Reporter, limit: int | None, offset: int
-) -> Callable[[int, int | None], None]:
-    """What a table pull calls after each page, ``(records so far, filtered count)``, turned
-    into a report against the records this pager delivers."""
-
-    def progress(done: int, count: int | None) -> None:
-        total = None if count is None else max(expected_total(count, limit, offset), done)
-        report(done, total)
-
-    return progress
-
-
-def expected_total(count: int, limit: int | None, offset: int) -> int:
-    """How many records a pass delivers: the filtered count after ``offset``, up to ``limit``."""
-    remaining = max(0, count - offset)
-    return remaining if limit is None else min(limit, remaining)
-
-
 __all__ = ["Pager"]
 
 
-class Pager:
+class PullBase:
+    """What the sync :class:`Pager` and the :class:`AsyncPager` share: the native pager, the
+    window a pass delivers (``limit``, ``offset``) and the ``progress=`` setting (checked here,
+    when the pager is made; a bar is made for each pass)."""
+
+    __slots__ = ("_limit", "_native", "_offset", "_progress")
+
+    def __init__(
+        self,
+        native: Any,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+        progress: bool | Progress | None = None,
+    ) -> None:
+        if not (progress is None or isinstance(progress, bool) or callable(progress)):
+            raise TypeError(
+                f"progress must be True, a callable(done, total) or None, got {progress!r}"
+            )
+        self._native = native
+        self._limit = limit
+        self._offset = offset
+        self._progress = progress
+
+    def _reporter(self) -> Reporter | None:
+        """A fresh reporter for one pass, or None without ``progress=``."""
+        return reporter(self._progress, self.path, unit="records", stacklevel=4)
+
+    def _expected(self, count: int) -> int:
+        """How many records a pass delivers: the filtered count after ``offset``, up to
+        ``limit``."""
+        remaining = max(0, count - self._offset)
+        return remaining if self._limit is None else min(self._limit, remaining)
+
+    def _table_progress(self, report: Reporter) -> Callable[[int, int | None], None]:
+        """What a table pull calls after each page, ``(records so far, filtered count)``,
+        turned into a report against the records this pager delivers."""
+
+        def progress(done: int, count: int | None) -> None:
+            report(done, None if count is None else max(self._expected(count), done))
+
+        return progress
+
+    @property
+    def path(self) -> str:
+        return self._native.path
+
+    @property
+    def params(self) -> list[tuple[str, str]]:
+        """The filter, select and sort parameters every page request carries."""
+        return self._native.params
+
+    def __repr__(self) -> str:
+        return f"<simplicate.{type(self).__name__} {self.path} {self.params!r}>"
+
+
+class Pager(PullBase):
     """Every record of a filtered list, fetched lazily.
 
     Iterate it (``for org in pager``) to stream records as plain dicts; the next page is fetched
@@ -74,20 +103,8 @@ class Pager:
     it (use ``filter={"updated_at": {"ge": since}}`` to track changes).
     """
 
-    __slots__ = ("_limit", "_native", "_offset", "_progress")
-
-    def __init__(
-        self,
-        native: _core.Pager,
-        *,
-        limit: int | None = None,
-        offset: int = 0,
-        progress: bool | Progress | None = None,
-    ) -> None:
-        self._native = native
-        self._limit = limit
-        self._offset = offset
-        self._progress = check_progress(progress)
+    __slots__ = ()
+    _native: _core.Pager
 
     def count(self) -> int:
         """The size of the whole filtered collection, ignoring ``limit`` and ``offset``."""
@@ -103,7 +120,7 @@ class Pager:
         it at once)."""
         report = self._reporter()
         if report is not None:
-            total = expected_total(self._native.count(), self._limit, self._offset)
+            total = self._expected(self._native.count())
             report(0, total)
         stream = self._native.stream()
         done = 0
@@ -117,9 +134,6 @@ class Pager:
             stream.close()
             if report is not None:
                 report.close()
-
-    def _reporter(self) -> Reporter | None:
-        return reporter(self._progress, self.path, unit="records", stacklevel=4)
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         for page in self.pages():
@@ -197,19 +211,7 @@ class Pager:
         if report is None:
             return convert(self._native.arrow(**options))
         try:
-            progress = table_progress(report, self._limit, self._offset)
+            progress = self._table_progress(report)
             return convert(self._native.arrow(progress=progress, **options))
         finally:
             report.close()
-
-    @property
-    def path(self) -> str:
-        return self._native.path
-
-    @property
-    def params(self) -> list[tuple[str, str]]:
-        """The filter, select and sort parameters every page request carries."""
-        return self._native.params
-
-    def __repr__(self) -> str:
-        return f"<simplicate.Pager {self.path} {self.params!r}>"

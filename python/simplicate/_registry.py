@@ -8,6 +8,7 @@ built from, so the two cannot disagree.
 
 from __future__ import annotations
 
+import difflib
 import functools
 import inspect
 import keyword
@@ -228,3 +229,34 @@ def list_signature(*, asynchronous: bool = False) -> inspect.Signature:
     signature = inspect.signature(owner._list)
     self, _path, *options = signature.parameters.values()
     return signature.replace(parameters=[self, *options])
+
+
+@functools.cache
+def _list_specs() -> dict[str, ResourceSpec]:
+    return {
+        spec.path: spec
+        for resources in modules().values()
+        for spec in resources.values()
+        if "list" in spec.methods
+    }
+
+
+def resource_path(resource: object) -> str:
+    """The list path of ``resource``: an API path (``"crm/organization"``) or a resource of a
+    client's tree (``client.crm.organization``); ValueError, with the closest path, for one the
+    API does not list."""
+    spec = getattr(type(resource), "_spec", None)
+    if isinstance(spec, ResourceSpec):
+        path = spec.path
+    elif isinstance(resource, str):
+        path = resource.strip().strip("/")
+    else:
+        raise TypeError(
+            "resource must be an API path such as 'crm/organization' or a resource such as "
+            f"client.crm.organization, got {type(resource).__name__}"
+        )
+    if path not in _list_specs():
+        message = f"resource={path!r} is not a collection the API lists"
+        close = difflib.get_close_matches(path, _list_specs(), n=1)
+        raise ValueError(f"{message}; did you mean {close[0]!r}?" if close else message)
+    return path

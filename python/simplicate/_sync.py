@@ -36,24 +36,20 @@ The planning and bookkeeping (:func:`plan_sync`, :func:`take_changes`, :func:`id
 
 from __future__ import annotations
 
-import contextlib
-import difflib
-import functools
 import hashlib
 import json
 import logging
 import math
 import os
-import stat
-import tempfile
 from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from . import _core
+from ._atomic import replaced_atomically
 from ._constants import DEFAULT_PAGE_SIZE
-from ._registry import ResourceSpec, modules
+from ._registry import resource_path
 
 if TYPE_CHECKING:
     from ._client import Client
@@ -106,44 +102,6 @@ class SyncResult:
 
 
 # ---- arguments ---------------------------------------------------------------------------------
-
-
-@functools.cache
-def _list_specs() -> dict[str, ResourceSpec]:
-    return {
-        spec.path: spec
-        for resources in modules().values()
-        for spec in resources.values()
-        if "list" in spec.methods
-    }
-
-
-def resource_path(resource: object) -> str:
-    """The list path of ``resource``: an API path (``"crm/organization"``) or a resource of a
-    client's tree (``client.crm.organization``)."""
-    spec = getattr(type(resource), "_spec", None)
-    if isinstance(spec, ResourceSpec):
-        path = spec.path
-    elif isinstance(resource, str):
-        path = resource.strip().strip("/")
-    else:
-        raise TypeError(
-            "resource must be an API path such as 'crm/organization' or a resource such as "
-            f"client.crm.organization, got {type(resource).__name__}"
-        )
-    if path not in _list_specs():
-        message = f"resource={path!r} is not a collection the API lists"
-        close = difflib.get_close_matches(path, _list_specs(), n=1)
-        raise ValueError(f"{message}; did you mean {close[0]!r}?" if close else message)
-    return path
-
-
-def _page_size(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"page_size must be an int, got {type(value).__name__}")
-    if not 1 <= value <= DEFAULT_PAGE_SIZE:
-        raise ValueError(f"page_size must be between 1 and {DEFAULT_PAGE_SIZE}, got {value}")
-    return value
 
 
 def _filter(filter: Any) -> tuple[dict[str, Any], list[list[str]]]:
@@ -303,15 +261,14 @@ def plan_sync(
     *,
     filter: object = None,
     select: object = None,
-    page_size: object = DEFAULT_PAGE_SIZE,
+    page_size: int = DEFAULT_PAGE_SIZE,
     where: str = "state",
 ) -> SyncPlan:
     """Check the arguments and the stored state (None: a first run) and plan the run."""
     user_filter, filter_pairs = _filter(filter)
     fields = _select(select)
-    size = _page_size(page_size)
     if stored is None:
-        return SyncPlan(path, user_filter, fields, size, SyncState(path, filter_pairs), True)
+        return SyncPlan(path, user_filter, fields, page_size, SyncState(path, filter_pairs), True)
     state = read_state(stored, where)
     if state.resource != path:
         raise ValueError(
@@ -323,7 +280,7 @@ def plan_sync(
             f"{_show(filter_pairs)}): records the old filter left out and older than the "
             "watermark would never be delivered; start from a new state"
         )
-    return SyncPlan(path, user_filter, fields, size, state, False)
+    return SyncPlan(path, user_filter, fields, page_size, state, False)
 
 
 def _show(pairs: list[list[str]]) -> str:
@@ -491,36 +448,9 @@ class _FileStore:
         return data
 
     def save(self, data: dict[str, Any]) -> None:
-        write_atomically(self.path, data)
-
-
-def write_atomically(path: str, data: Any) -> None:
-    """Write ``data`` as JSON to a temporary file beside ``path``, then rename it into place:
-    ``path`` holds the old state or the new one, never half of either."""
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, temporary = tempfile.mkstemp(
-        dir=directory, prefix=f".{os.path.basename(path)}.", suffix=".tmp"
-    )
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as file:
+        with replaced_atomically(self.path) as file:
             json.dump(data, file, ensure_ascii=False, separators=(",", ":"))
             file.write("\n")
-            file.flush()
-            os.fsync(file.fileno())
-        with contextlib.suppress(FileNotFoundError):
-            # mkstemp makes the file private; an existing state keeps its mode.
-            os.chmod(temporary, stat.S_IMODE(os.stat(path).st_mode))
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-    with contextlib.suppress(OSError):  # the rename itself, durable (POSIX only)
-        dir_fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
 
 
 def open_store(state: object) -> _DictStore | _FileStore:

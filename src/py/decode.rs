@@ -27,28 +27,12 @@ pub fn decode_envelope<'py>(
     py: Python<'py>,
     response: &ApiResponse,
 ) -> Result<Bound<'py, PyDict>, Error> {
-    let fail = |reason: String| Error::Decode {
-        method: response.method.clone(),
-        url: response.url.clone(),
-        status: response.status,
-        reason,
-    };
+    let fail = |reason: String| response.decode_error(reason);
     if response.body.is_empty() {
         return Err(fail("the body is empty".to_owned()));
     }
-    let value = parse_json(py, &response.body).map_err(|e| {
-        let ct = response
-            .content_type
-            .as_deref()
-            .unwrap_or("no content type");
-        let start = crate::error::truncate_chars(
-            &String::from_utf8_lossy(&response.body[..response.body.len().min(400)]),
-            80,
-        );
-        fail(format!(
-            "invalid JSON ({e}); content type {ct}; body starts {start:?}"
-        ))
-    })?;
+    let value = parse_json(py, &response.body)
+        .map_err(|e| fail(response.with_body_hint(&format!("invalid JSON ({e})"))))?;
     let envelope = value
         .cast_into::<PyDict>()
         .map_err(|_| fail("expected a JSON object with a \"data\" key".to_owned()))?;

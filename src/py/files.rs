@@ -183,11 +183,7 @@ impl UploadJob {
         progress: Option<Bound<'_, PyAny>>,
         event_loop: Option<Bound<'_, PyAny>>,
     ) -> PyResult<UploadJob> {
-        if file_size == 0 {
-            return Err(PyValueError::new_err(
-                "source is empty: there is nothing to upload",
-            ));
-        }
+        // An empty source is refused by the upload loop itself, before any request.
         Ok(UploadJob {
             transport,
             host: PyUpload {

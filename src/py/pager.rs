@@ -22,7 +22,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString};
 use tokio::task::JoinHandle;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::pager::{with_tiebreak, PagePlan, Progress, RecentIds, MAX_PAGE_SIZE};
 use crate::py::arrow::{self, PyArrowStream};
 use crate::py::decode::decode_envelope;
@@ -120,12 +120,9 @@ pub(crate) fn decode_page(py: Python<'_>, response: &ApiResponse) -> PyResult<Pa
     let not_a_list = |what: &str| {
         to_pyerr(
             py,
-            Error::Decode {
-                method: response.method.clone(),
-                url: response.url.clone(),
-                status: response.status,
-                reason: format!("a list endpoint answered {what} where a list of records belongs"),
-            },
+            response.decode_error(format!(
+                "a list endpoint answered {what} where a list of records belongs"
+            )),
         )
     };
     let data = envelope
@@ -157,12 +154,7 @@ pub(crate) fn decode_counted(py: Python<'_>, response: &ApiResponse) -> PyResult
     let count = page.count.ok_or_else(|| {
         to_pyerr(
             py,
-            Error::Decode {
-                method: response.method.clone(),
-                url: response.url.clone(),
-                status: response.status,
-                reason: "metadata=count was asked for but the answer has no count".to_owned(),
-            },
+            response.decode_error("metadata=count was asked for but the answer has no count"),
         )
     })?;
     Ok((page, count))

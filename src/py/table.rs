@@ -142,22 +142,10 @@ fn fetch_next(pull: &Pull, progress: &Progress) -> Result<Option<(usize, Next)>>
 }
 
 fn decode_error(response: &ApiResponse, error: PageError) -> Error {
-    let mut reason = error.0;
+    let reason = error.0;
     if reason.starts_with("invalid JSON") {
-        let ct = response
-            .content_type
-            .as_deref()
-            .unwrap_or("no content type");
-        let start = crate::error::truncate_chars(
-            &String::from_utf8_lossy(&response.body[..response.body.len().min(400)]),
-            80,
-        );
-        reason = format!("{reason}; content type {ct}; body starts {start:?}");
-    }
-    Error::Decode {
-        method: response.method.clone(),
-        url: response.url.clone(),
-        status: response.status,
-        reason,
+        response.decode_error(response.with_body_hint(&reason))
+    } else {
+        response.decode_error(reason)
     }
 }
