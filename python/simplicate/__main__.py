@@ -59,6 +59,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--fake", action="store_true", help="export from the bundled fake server")
     export.add_argument("--seed", type=int, default=1, help="with --fake: seed of its data")
+    export.set_defaults(subparser=export)  # errors show the export command's usage
     return parser
 
 
@@ -113,7 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from ._exceptions import SimplicateError
 
         try:
-            return _export(args, parser)
+            return _export(args, args.subparser)
         except (SimplicateError, ImportError, OSError) as exc:
             print(f"simplicate export: {exc}", file=sys.stderr)
             return 1
