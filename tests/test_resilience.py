@@ -125,23 +125,27 @@ def test_per_call_max_retries(fake: FakeSimplicate) -> None:
 
 
 def test_a_429_storm_is_survived_and_pauses_the_whole_client(fake: FakeSimplicate) -> None:
-    fake.inject("crm/organization*", status=429, retry_after=0.4, times=1)
+    fake.inject("crm/organization*", status=429, retry_after=1.0, times=1)
     with fake.client(max_retries=5, **FAST) as client:
         results: list[object] = []
         first = threading.Thread(target=lambda: results.append(client.get("crm/organization")))
         first.start()
-        # Wait until the 429 has been served, then send from another thread: it must wait for
-        # the pause too instead of going straight through.
-        for _ in range(200):
+        # Wait until the fake has served the 429, then give the client a moment to read it (the
+        # fake logs a request before the client has its answer), then send from another thread:
+        # that request must wait out the pause too instead of going straight through.
+        for _ in range(400):
             if any(r.status == 429 for r in fake.requests):
                 break
             time.sleep(0.005)
-        other_sent = time.monotonic()
+        time.sleep(0.25)
         client.get("crm/person", params={"limit": 1})
-        other_waited = time.monotonic() - other_sent
         first.join(10)
     assert len(results) == 1
-    assert other_waited >= 0.2
+    # Measured where it matters, at the server: without the shared pause the second request
+    # would arrive about 0.25 s after the 429, with it about 1 s after.
+    storm = next(r for r in fake.requests if r.status == 429)
+    other = next(r for r in fake.requests if r.path.endswith("/crm/person"))
+    assert other.time - storm.time >= 0.8
 
 
 def test_rate_limit_storm_of_429s_without_retry_after(fake: FakeSimplicate) -> None:
