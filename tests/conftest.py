@@ -6,6 +6,7 @@ Everything here is real HTTP on 127.0.0.1: reqwest cannot be seen by Python-side
 from __future__ import annotations
 
 import json
+import signal
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -15,6 +16,16 @@ import pytest
 
 import simplicate
 from simplicate.testing import FakeSimplicate
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    # A shell that starts a job in the background without job control (nohup, `cmd &` in a
+    # script) makes it ignore SIGINT, and an ignored signal stays ignored across exec: the
+    # Ctrl-C tests' children would never see their KeyboardInterrupt. A signal with a handler
+    # is reset to the default on exec, so installing Python's own handler here gives every
+    # child the usual Ctrl-C behaviour whatever started the suite.
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture

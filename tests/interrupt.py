@@ -34,21 +34,23 @@ def assert_ctrl_c_interrupts(
     holds (polled for up to 10 s) and ``settle`` more seconds have passed, send SIGINT and
     assert that ``action`` raised KeyboardInterrupt within ``timeout`` seconds."""
     script = SCRIPT.format(setup=textwrap.dedent(setup).strip(), action=action)
-    proc = subprocess.Popen(
+    with subprocess.Popen(
         [sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
-    try:
-        assert proc.stdout is not None
-        assert proc.stdout.readline().strip() == "ready", proc.stderr and proc.stderr.read()
-        deadline = time.monotonic() + 10
-        while not in_flight() and time.monotonic() < deadline:
-            time.sleep(0.025)
-        assert in_flight(), "the call never reached the server"
-        time.sleep(settle)
-        proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=timeout)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
+    ) as proc:
+        try:
+            assert proc.stdout is not None
+            assert proc.stdout.readline().strip() == "ready", proc.stderr and proc.stderr.read()
+            deadline = time.monotonic() + 10
+            while not in_flight() and time.monotonic() < deadline:
+                time.sleep(0.025)
+            assert in_flight(), "the call never reached the server"
+            time.sleep(settle)
+            proc.send_signal(signal.SIGINT)
+            out, err = proc.communicate(timeout=timeout)
+        finally:
+            # On a failure, kill the child; leaving the block then reaps it and closes its
+            # pipes, so one failing test does not surface as ResourceWarnings in later ones.
+            if proc.poll() is None:
+                proc.kill()
     assert proc.returncode == 42, err
     assert "interrupted" in out
