@@ -69,18 +69,20 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(str(exc))
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    with fake:
-        print(f"FakeSimplicate serving {fake.url}", flush=True)
-        print(f"  Authentication-Key: {fake.api_key}", flush=True)
-        print(f"  Authentication-Secret: {fake.api_secret}", flush=True)
-        if fake.rate_limit is not None:
-            print(f"  Rate limit: {fake.rate_limit} requests per minute", flush=True)
-        print("Press Ctrl-C to stop.", flush=True)
-        try:
+    # Ctrl-C may come as soon as the address is printed (a script reads that line, then stops
+    # the server): the whole serving block is inside the handler, so it always ends cleanly.
+    try:
+        with fake:
+            print(f"FakeSimplicate serving {fake.url}", flush=True)
+            print(f"  Authentication-Key: {fake.api_key}", flush=True)
+            print(f"  Authentication-Secret: {fake.api_secret}", flush=True)
+            if fake.rate_limit is not None:
+                print(f"  Rate limit: {fake.rate_limit} requests per minute", flush=True)
+            print("Press Ctrl-C to stop.", flush=True)
             while not stop.wait(0.2):
                 pass
-        except KeyboardInterrupt:
-            pass
+    except KeyboardInterrupt:
+        pass
     return 0
 
 
