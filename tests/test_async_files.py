@@ -224,7 +224,7 @@ def test_cancelling_a_download_to_a_path_leaves_nothing(fake: FakeSimplicate, tm
     run(main())
     # The cancelled future is dropped on the runtime's thread, just after the task gives up;
     # dropping it removes the temporary file.
-    for _ in range(200):
+    for _ in range(500):
         if not any(tmp_path.iterdir()):
             break
         time.sleep(0.01)

@@ -110,7 +110,7 @@ def test_prefetch_is_at_most_one_page_ahead(big: FakeSimplicate) -> None:
         pages = client._list("crm/organization").pages()
         next(pages)
         # The prefetch of page 2 is under way or done; nothing beyond it.
-        for _ in range(50):
+        for _ in range(500):
             if len(list_requests(big)) >= 2:
                 break
             threading.Event().wait(0.01)
