@@ -1620,10 +1620,15 @@ mod tests {
                 ));
             }
             tracemalloc.call_method0("stop").unwrap();
+            // Each window decodes every document 20 times, so a reference our decoder leaks or
+            // over-releases moves a count by 20 or more. A change of one or two comes from the
+            // other tests: pyo3 applies the decrefs their threads deferred whenever this thread
+            // enters Python, which on a busy machine happens inside every window.
+            let small = |d: isize| d.abs() < 10;
             assert!(
                 growth
                     .iter()
-                    .any(|&(bytes, t, n)| bytes < 4096 && t == 0 && n == 0),
+                    .any(|&(bytes, t, n)| bytes < 4096 && small(t) && small(n)),
                 "(bytes, refs to True, refs to None) grew by {growth:?}"
             );
 
