@@ -14,7 +14,7 @@ from typing import Any, BinaryIO
 from . import _core, _files
 from ._async_pager import AsyncPager
 from ._async_resources import AsyncResourceTree
-from ._client import _METHODS, Client, _count, _optional_count, _require_body
+from ._client import _METHODS, Client, _count, _pull_arguments, _require_body
 from ._constants import (
     DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_MAX_RETRIES,
@@ -158,18 +158,9 @@ class AsyncClient(AsyncResourceTree):
     ) -> AsyncPager:
         """A lazy async pager over the list endpoint ``path``; nothing is sent until it is
         iterated, counted or asked for its first record."""
-        if not isinstance(path, str):
-            raise TypeError(f"path must be a str, got {type(path).__name__}")
-        limit = _optional_count("limit", limit)
-        offset = _count("offset", offset)
-        page_size = _count("page_size", page_size)
-        if not 1 <= page_size <= DEFAULT_PAGE_SIZE:
-            raise ValueError(f"page_size must be between 1 and 100, got {page_size}")
-        query = _core.build_query(filter, select, sort)
-        if params is not None:
-            query.extend(_core.encode_params(params))
-        native = self._native.pager(path, query, page_size=page_size, limit=limit, offset=offset)
-        return AsyncPager(native, limit=limit, offset=offset, progress=progress)
+        pull = _pull_arguments(path, filter, select, sort, limit, offset, page_size, params)
+        native = self._native.pager(**pull)
+        return AsyncPager(native, limit=pull["limit"], offset=pull["offset"], progress=progress)
 
     async def upload_document(
         self,

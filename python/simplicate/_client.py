@@ -232,18 +232,9 @@ class Client(ResourceTree):
         Bad arguments raise here, before any request: the pager sends nothing until it is
         iterated, counted or asked for its first record.
         """
-        if not isinstance(path, str):
-            raise TypeError(f"path must be a str, got {type(path).__name__}")
-        limit = _optional_count("limit", limit)
-        offset = _count("offset", offset)
-        page_size = _count("page_size", page_size)
-        if not 1 <= page_size <= DEFAULT_PAGE_SIZE:
-            raise ValueError(f"page_size must be between 1 and 100, got {page_size}")
-        query = _core.build_query(filter, select, sort)
-        if params is not None:
-            query.extend(_core.encode_params(params))
-        native = self._transport.pager(path, query, page_size=page_size, limit=limit, offset=offset)
-        return Pager(native, limit=limit, offset=offset, progress=progress)
+        pull = _pull_arguments(path, filter, select, sort, limit, offset, page_size, params)
+        native = self._transport.pager(**pull)
+        return Pager(native, limit=pull["limit"], offset=pull["offset"], progress=progress)
 
     def upload_document(
         self,
@@ -365,6 +356,37 @@ def _count(name: str, value: object) -> int:
 
 def _optional_count(name: str, value: object) -> int | None:
     return None if value is None else _count(name, value)
+
+
+def _pull_arguments(
+    path: object,
+    filter: Mapping[str, Any] | None,
+    select: str | Sequence[str] | None,
+    sort: str | Sequence[str] | None,
+    limit: object,
+    offset: object,
+    page_size: object,
+    params: Params | None,
+) -> dict[str, Any]:
+    """A list call's arguments checked (each error names its argument, before any request)
+    and turned into the native ``pager(...)`` keywords; shared by both clients."""
+    if not isinstance(path, str):
+        raise TypeError(f"path must be a str, got {type(path).__name__}")
+    checked_limit = _optional_count("limit", limit)
+    checked_offset = _count("offset", offset)
+    checked_page_size = _count("page_size", page_size)
+    if not 1 <= checked_page_size <= DEFAULT_PAGE_SIZE:
+        raise ValueError(f"page_size must be between 1 and 100, got {checked_page_size}")
+    query = _core.build_query(filter, select, sort)
+    if params is not None:
+        query.extend(_core.encode_params(params))
+    return {
+        "path": path,
+        "query": query,
+        "page_size": checked_page_size,
+        "limit": checked_limit,
+        "offset": checked_offset,
+    }
 
 
 def _require_body(json: object) -> None:
