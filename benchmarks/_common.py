@@ -1,4 +1,5 @@
-"""Helpers shared by the benchmark scripts: timing, peak memory, table printing."""
+"""Helpers shared by the benchmark scripts: the peers' headers, timing, peak memory, table
+printing."""
 
 from __future__ import annotations
 
@@ -8,7 +9,17 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
+from simplicate.testing import DEFAULT_API_KEY, DEFAULT_API_SECRET
+
 T = TypeVar("T")
+
+# What a peer HTTP client (requests, httpx) sends to the bundled fake, as our client does.
+FAKE_HEADERS = {
+    "Authentication-Key": DEFAULT_API_KEY,
+    "Authentication-Secret": DEFAULT_API_SECRET,
+    "Content-Type": "application/json",
+    "Accept": "application/json",
+}
 
 
 def timed(fn: Callable[[], T], repeat: int = 3) -> tuple[float, T]:

@@ -31,17 +31,11 @@ from typing import Any
 
 import httpx
 import orjson
-from _common import table
+from _common import FAKE_HEADERS, table
 
 import simplicate
-from simplicate.testing import DEFAULT_API_KEY, DEFAULT_API_SECRET, FakeSimplicate
+from simplicate.testing import FakeSimplicate
 
-HEADERS = {
-    "Authentication-Key": DEFAULT_API_KEY,
-    "Authentication-Secret": DEFAULT_API_SECRET,
-    "Content-Type": "application/json",
-    "Accept": "application/json",
-}
 PATH = "crm/organization"
 PAGE = 100
 TIMEOUT = 120.0  # filtered pages queue at the fake; neither client should give up
@@ -91,7 +85,7 @@ async def pull_httpx(
     fake: FakeSimplicate, queries: list[Options], params: list[list[tuple[str, str]]]
 ) -> list[Records]:
     limits = httpx.Limits(max_connections=len(queries))
-    async with httpx.AsyncClient(headers=HEADERS, limits=limits, timeout=TIMEOUT) as session:
+    async with httpx.AsyncClient(headers=FAKE_HEADERS, limits=limits, timeout=TIMEOUT) as session:
         url = f"{fake.url}/{PATH}"
 
         async def one(options: Options, query: list[tuple[str, str]]) -> Records:
@@ -139,7 +133,7 @@ async def single_requests(fake: FakeSimplicate, queries: list[Options]) -> list[
             for _ in range(n):
                 await client.request("GET", PATH, params=params)
             rows.append([f"simplicate, {what}", (time.perf_counter() - start) / n])
-    async with httpx.AsyncClient(headers=HEADERS, timeout=TIMEOUT) as session:
+    async with httpx.AsyncClient(headers=FAKE_HEADERS, timeout=TIMEOUT) as session:
         for what, params in shapes.items():
             start = time.perf_counter()
             for _ in range(n):

@@ -31,7 +31,7 @@ import sys
 import time
 from pathlib import Path
 
-from _common import peak_rss_mb, table
+from _common import FAKE_HEADERS, peak_rss_mb, table
 
 PATH = "crm/organization"
 BASELINE = "httpx+orjson+json_normalize"
@@ -62,14 +62,7 @@ def run_httpx(url: str) -> tuple[float, object]:
     import orjson
     import pandas as pd
 
-    from simplicate.testing import DEFAULT_API_KEY, DEFAULT_API_SECRET
-
-    headers = {
-        "Authentication-Key": DEFAULT_API_KEY,
-        "Authentication-Secret": DEFAULT_API_SECRET,
-        "Accept": "application/json",
-    }
-    with httpx.Client(headers=headers) as session:
+    with httpx.Client(headers=FAKE_HEADERS) as session:
         start = time.perf_counter()
         records: list[dict] = []
         total = None

@@ -22,17 +22,11 @@ import time
 import httpx
 import orjson
 import requests
-from _common import table
+from _common import FAKE_HEADERS, table
 
 from simplicate import _core
-from simplicate.testing import DEFAULT_API_KEY, DEFAULT_API_SECRET, FakeSimplicate
+from simplicate.testing import FakeSimplicate
 
-HEADERS = {
-    "Authentication-Key": DEFAULT_API_KEY,
-    "Authentication-Secret": DEFAULT_API_SECRET,
-    "Content-Type": "application/json",
-    "Accept": "application/json",
-}
 PATH = "crm/organization"
 
 
@@ -44,7 +38,7 @@ def pull_simplicate(fake: FakeSimplicate, n: int) -> int:
 def pull_requests(fake: FakeSimplicate, n: int) -> int:
     got = 0
     with requests.Session() as session:
-        session.headers.update(HEADERS)
+        session.headers.update(FAKE_HEADERS)
         while got < n:
             resp = session.get(
                 f"{fake.url}/{PATH}", params={"limit": min(100, n - got), "offset": got}
@@ -59,7 +53,7 @@ def pull_requests(fake: FakeSimplicate, n: int) -> int:
 
 def pull_httpx(fake: FakeSimplicate, n: int) -> int:
     got = 0
-    with httpx.Client(headers=HEADERS) as session:
+    with httpx.Client(headers=FAKE_HEADERS) as session:
         while got < n:
             resp = session.get(
                 f"{fake.url}/{PATH}", params={"limit": min(100, n - got), "offset": got}
@@ -84,7 +78,7 @@ def best_rate(fn, fake: FakeSimplicate, n: int, repeat: int) -> float:
 
 
 def decode_cost(fake: FakeSimplicate, repeat: int) -> tuple[float, float, int]:
-    with requests.get(f"{fake.url}/{PATH}", params={"limit": 100}, headers=HEADERS) as resp:
+    with requests.get(f"{fake.url}/{PATH}", params={"limit": 100}, headers=FAKE_HEADERS) as resp:
         page = resp.content
     assert _core._decode_json(page) == orjson.loads(page)
     loops = 200
