@@ -7,6 +7,7 @@ pub mod download;
 pub mod error;
 pub mod fake;
 pub mod limiter;
+pub mod model;
 pub mod pager;
 pub mod query;
 pub mod registry;
@@ -16,6 +17,7 @@ pub mod streamed_download;
 pub mod tabular;
 pub mod transport;
 pub mod upload;
+pub mod values;
 
 mod py;
 
