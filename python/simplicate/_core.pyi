@@ -94,6 +94,7 @@ class FakeServer:
         port: int = 0,
         rate_limit: int | None = None,
         rate_window: float = 60.0,
+        quirks: bool = True,
     ) -> FakeServer: ...
     @property
     def url(self) -> str:

@@ -44,6 +44,9 @@ pub struct FakeConfig {
     /// waiting a minute.
     #[doc(hidden)]
     pub rate_window: Duration,
+    /// Serve the real API's quirks (numbers as strings, zero dates, ...; `seed/quirks.rs`), as
+    /// real accounts have them. `false` serves data exactly as the record model table types it.
+    pub quirks: bool,
 }
 
 impl Default for FakeConfig {
@@ -57,6 +60,7 @@ impl Default for FakeConfig {
             sizes: BTreeMap::new(),
             rate_limit: None,
             rate_window: MINUTE,
+            quirks: true,
         }
     }
 }
@@ -91,7 +95,7 @@ impl FakeServer {
         };
         // Seeding first: bad sizes are the caller's mistake and should not cost a port.
         let store = Arc::new(
-            Store::with_sizes(config.seed, config.sizes)
+            Store::with_sizes(config.seed, config.sizes, config.quirks)
                 .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?,
         );
         let listener = TcpListener::bind((config.host, config.port))?;

@@ -29,6 +29,8 @@ const ID_STREAM: u64 = 0x1d5_57a3_a11c_e5ed;
 pub struct Store {
     seed: u64,
     sizes: BTreeMap<String, usize>,
+    /// The real API's quirks are served (see `FakeConfig::quirks`).
+    quirks: bool,
     inner: RwLock<Inner>,
     /// Uploads and the bytes behind documents (`files.rs`), under a lock of their own.
     files: Files,
@@ -330,9 +332,10 @@ fn generate(generator: &Generator, name: &str, count: usize) -> Collection {
 impl Store {
     /// A store filled with the seed data of `seed`, at the default sizes.
     pub fn new(seed: u64) -> Store {
-        Store::with_sizes(seed, BTreeMap::new()).unwrap_or_else(|_| Store {
+        Store::with_sizes(seed, BTreeMap::new(), true).unwrap_or_else(|_| Store {
             seed,
             sizes: BTreeMap::new(),
+            quirks: true,
             inner: RwLock::new(Inner {
                 collections: HashMap::new(),
                 ids: SplitMix64::new(seed ^ ID_STREAM),
@@ -342,19 +345,30 @@ impl Store {
     }
 
     /// A store seeded with `sizes` records per collection (`"hours/hours"` → 1_000_000); the
-    /// others keep their default sizes. Err names a collection the generator does not know.
-    pub fn with_sizes(seed: u64, sizes: BTreeMap<String, usize>) -> Result<Store, String> {
-        let generator = Generator::new(seed, &sizes)?;
+    /// others keep their default sizes. `quirks`: the seed data has the real API's quirks.
+    /// Err names a collection the generator does not know.
+    pub fn with_sizes(
+        seed: u64,
+        sizes: BTreeMap<String, usize>,
+        quirks: bool,
+    ) -> Result<Store, String> {
+        let generator = Generator::new(seed, &sizes, quirks)?;
         Ok(Store {
             seed,
             inner: RwLock::new(Inner::seeded(seed, &generator)),
             sizes,
+            quirks,
             files: Files::new(seed),
         })
     }
 
     pub fn seed(&self) -> u64 {
         self.seed
+    }
+
+    /// Whether the real API's quirks are served.
+    pub fn quirks(&self) -> bool {
+        self.quirks
     }
 
     /// Uploads in progress, completed uploads and the bytes behind documents.
@@ -402,7 +416,7 @@ impl Store {
 
     /// Back to the seeded state, including the stream of minted ids.
     pub fn reset(&self) {
-        let fresh = match Generator::new(self.seed, &self.sizes) {
+        let fresh = match Generator::new(self.seed, &self.sizes, self.quirks) {
             Ok(generator) => Inner::seeded(self.seed, &generator),
             // The sizes were accepted at construction, so this cannot happen; an empty store
             // is still a valid state.
@@ -507,7 +521,8 @@ mod tests {
 
     #[test]
     fn projections_follow_every_change() {
-        let store = Store::with_sizes(1, BTreeMap::from([("crm/person".to_owned(), 3)])).unwrap();
+        let store =
+            Store::with_sizes(1, BTreeMap::from([("crm/person".to_owned(), 3)]), true).unwrap();
         let names = |store: &Store| -> Vec<Value> {
             store.with_collection("crm/person", |c| {
                 let projected = c.projected(&["first_name"]).unwrap();
@@ -615,7 +630,7 @@ mod tests {
         let store = Store::new(3);
         let orgs = store.list("crm/organization");
         assert!(!orgs.is_empty());
-        let generator = Generator::new(3, &BTreeMap::new()).unwrap();
+        let generator = Generator::new(3, &BTreeMap::new(), true).unwrap();
         assert_eq!(orgs[0], generator.record("crm/organization", 0));
         assert_eq!(
             store.get("crm/organization", &generator.id("crm/organization", 1)),
@@ -626,10 +641,10 @@ mod tests {
     #[test]
     fn sizes_override_defaults_and_unknown_collections_are_refused() {
         let sizes = BTreeMap::from([("crm/person".to_owned(), 7)]);
-        let store = Store::with_sizes(0, sizes).unwrap();
+        let store = Store::with_sizes(0, sizes, true).unwrap();
         assert_eq!(store.count("crm/person"), 7);
         let bad = BTreeMap::from([("crm/nonsense".to_owned(), 1)]);
-        let err = Store::with_sizes(0, bad).unwrap_err();
+        let err = Store::with_sizes(0, bad, true).unwrap_err();
         assert!(err.contains("crm/nonsense"), "{err}");
     }
 }

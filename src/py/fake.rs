@@ -35,7 +35,7 @@ impl PyFakeServer {
     #[new]
     #[pyo3(signature = (
         *, api_key, api_secret, seed=0, records=None, host="127.0.0.1", port=0, rate_limit=None,
-        rate_window=60.0
+        rate_window=60.0, quirks=true
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -48,6 +48,7 @@ impl PyFakeServer {
         port: u16,
         rate_limit: Option<u32>,
         rate_window: f64,
+        quirks: bool,
     ) -> PyResult<Self> {
         let host = host
             .parse()
@@ -74,6 +75,7 @@ impl PyFakeServer {
             sizes: records.unwrap_or_default(),
             rate_limit,
             rate_window,
+            quirks,
         };
         let server = py.detach(|| FakeServer::start(config)).map_err(|e| {
             if e.kind() == std::io::ErrorKind::InvalidInput {

@@ -4,6 +4,7 @@ For notebooks, manual exploration, and clients in other languages:
 
     python -m simplicate.testing serve --port 8765 --seed 1 --records crm/organization=5000
     python -m simplicate.testing serve --rate-limit 60   # 429s like the real API
+    python -m simplicate.testing serve --no-quirks       # clean data, as the model types it
 """
 
 from __future__ import annotations
@@ -47,6 +48,12 @@ def main(argv: list[str] | None = None) -> int:
         metavar="N",
         help="answer 429 beyond N requests per minute (default: no limit)",
     )
+    serve.add_argument(
+        "--no-quirks",
+        dest="quirks",
+        action="store_false",
+        help="serve clean data, without the real API's quirks (numbers as strings, zero dates)",
+    )
     serve.add_argument("--api-key", default=DEFAULT_API_KEY)
     serve.add_argument("--api-secret", default=DEFAULT_API_SECRET)
     args = parser.parse_args(argv)
@@ -64,6 +71,7 @@ def main(argv: list[str] | None = None) -> int:
             host=args.host,
             port=args.port,
             rate_limit=args.rate_limit,
+            quirks=args.quirks,
         )
     except ValueError as exc:
         parser.error(str(exc))

@@ -168,6 +168,13 @@ class FakeSimplicate:
     no slot; requests with bad credentials are neither counted nor refused (they get their
     401). :attr:`throttled` counts the 429s served. Default: no limit.
 
+    The seed data has the real API's quirks, because real accounts have them: numbers sent as
+    strings (``"parttime_percentage": "100.000000"``), ``"0"``/``"1"`` booleans, MySQL zero
+    dates (``"0000-00-00 00:00:00"``), ``1970-01-01`` placeholders, untranslated label keys
+    (``"Country_The Netherlands"``) and custom fields without a ``value`` (the README lists
+    each and where it occurs). ``quirks=False`` serves clean data instead: every field exactly
+    as the record model table types it.
+
     Faults are programmable with :meth:`inject`.
     """
 
@@ -181,9 +188,13 @@ class FakeSimplicate:
         host: str = "127.0.0.1",
         port: int = 0,
         rate_limit: int | None = None,
+        quirks: bool = True,
     ) -> None:
         if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
             raise TypeError(f"seed must be a non-negative int, got {seed!r}")
+        if not isinstance(quirks, bool):
+            raise TypeError(f"quirks must be True or False, got {quirks!r}")
+        self.quirks = quirks
         self._rate_limit = _optional_count("rate_limit", rate_limit, minimum=1, maximum=2**32 - 1)
         self.seed = seed
         self.record_counts = _check_records(records)
@@ -203,6 +214,7 @@ class FakeSimplicate:
                 host=self._host,
                 port=self._port,
                 rate_limit=self._rate_limit,
+                quirks=self.quirks,
             )
         return self
 
@@ -391,4 +403,5 @@ class FakeSimplicate:
     def __repr__(self) -> str:
         where = self._server.url if self._server is not None and self._server.running else "stopped"
         limit = f" rate_limit={self._rate_limit}" if self._rate_limit is not None else ""
-        return f"<FakeSimplicate seed={self.seed}{limit} {where}>"
+        quirks = "" if self.quirks else " quirks=False"
+        return f"<FakeSimplicate seed={self.seed}{limit}{quirks} {where}>"

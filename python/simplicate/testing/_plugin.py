@@ -30,7 +30,8 @@ if TYPE_CHECKING:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        "simplicate(seed=0, records=None, **options): options of the simplicate_fake fixture",
+        "simplicate(seed=0, records=None, quirks=True, **options): options of the "
+        "simplicate_fake fixture (a dedicated FakeSimplicate)",
     )
 
 

@@ -9,7 +9,7 @@ use crate::registry;
 
 fn gen(seed: u64, sizes: &[(&str, usize)]) -> Generator {
     let sizes: BTreeMap<String, usize> = sizes.iter().map(|(k, v)| ((*k).to_owned(), *v)).collect();
-    Generator::new(seed, &sizes).unwrap()
+    Generator::new(seed, &sizes, true).unwrap()
 }
 
 /// Small but not tiny: every reference kind occurs, sizes are coprime-ish so the index
@@ -96,8 +96,9 @@ fn defaults_and_overrides() {
 
 #[test]
 fn bad_sizes_are_refused_with_the_collection_named() {
-    let err =
-        |c: &str, n: usize| Generator::new(0, &BTreeMap::from([(c.to_owned(), n)])).unwrap_err();
+    let err = |c: &str, n: usize| {
+        Generator::new(0, &BTreeMap::from([(c.to_owned(), n)]), true).unwrap_err()
+    };
     let e = err("crm/nonsense", 1);
     assert!(e.contains("crm/nonsense") && e.contains("unknown"), "{e}");
     let e = err("timers/timer", 5);
@@ -660,7 +661,12 @@ fn one_invoice_document_per_invoice() {
         .flat_map(|c| (0..50).map(|i| g.id(c, i)))
         .collect();
     assert_eq!(ids.len(), 100);
-    let e = Generator::new(0, &BTreeMap::from([("invoices/document".to_owned(), 3)])).unwrap_err();
+    let e = Generator::new(
+        0,
+        &BTreeMap::from([("invoices/document".to_owned(), 3)]),
+        true,
+    )
+    .unwrap_err();
     assert!(
         e.contains("invoices/document") && e.contains("invoices/invoice"),
         "{e}"
