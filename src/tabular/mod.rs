@@ -72,7 +72,7 @@ use arrow_array::RecordBatch;
 use arrow_schema::{ArrowError, SchemaRef};
 
 pub use envelope::{scan_page, PageScan};
-pub use model_schema::{ModelSchema, Typed};
+pub use model_schema::ModelSchema;
 pub use nulled::{Nulled, NULLED_KEY};
 
 use column::Columns;

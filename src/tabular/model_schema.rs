@@ -23,7 +23,7 @@ use crate::model::{model, Kind, Model, RecordType};
 
 /// What a model field's values are cast to (the model's kinds, as Arrow types).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Typed {
+pub(crate) enum Typed {
     /// `s` → utf8.
     Str,
     /// `i` → int64.
