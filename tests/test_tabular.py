@@ -86,7 +86,13 @@ def expected_value(value: Any, arrow_type: pa.DataType) -> Any:
         pairs = {k: expected_value(v, fields[k]) for k, v in value.items()}
         return {k: v for k, v in pairs.items() if v is not None}
     if pa.types.is_timestamp(arrow_type) or pa.types.is_date(arrow_type):
-        return value or None  # empty strings become null in converted columns
+        # Empty strings, and values shaped like dates that are no calendar value, become null.
+        shape = "%Y-%m-%d %H:%M:%S" if pa.types.is_timestamp(arrow_type) else "%Y-%m-%d"
+        try:
+            dt.datetime.strptime(value, shape)
+        except ValueError:
+            return None
+        return value
     if pa.types.is_floating(arrow_type):
         return float(value)
     if pa.types.is_string(arrow_type) and not isinstance(value, str):
@@ -267,7 +273,11 @@ def test_odd_records_match_json_normalize(simplicate_fake: FakeSimplicate) -> No
     assert types["address.geo.lat"] == pa.float64()
     assert types["flag"] == pa.string()
     assert types["score"] == pa.float64()
-    assert types["when"] == pa.string()  # 2024-02-30 is no date: left as text
+    # 2024-02-30 is shaped like a date-time but is none: null, counted, the column still typed
+    assert types["when"] == pa.timestamp("s")
+    assert table.column("when").null_count == len(odd)
+    assert json.loads(table.schema.metadata[b"simplicate:nulled"]) == {"when": 1}
+    assert frame.attrs["simplicate:nulled"] == {"when": 1}
     assert types["day"] == pa.date32()
     assert pa.types.is_list(types["tags"])
     assert table.column("tags").to_pylist()[1] == ["x", "1", None, '{"k":"v"}']
@@ -300,6 +310,8 @@ def test_limit_zero_sends_nothing(simplicate_fake: FakeSimplicate) -> None:
         ({"lists": None}, ValueError, "lists"),
         ({"timestamps": "yes"}, TypeError, "timestamps"),
         ({"cast_numbers": 1}, TypeError, "cast_numbers"),
+        ({"schema": "typed"}, ValueError, "schema"),
+        ({"schema": None}, ValueError, "schema"),
     ],
 )
 def test_bad_options_raise_before_any_request(

@@ -15,6 +15,7 @@ from typing import Any
 EXPORT_EPILOG = """\
 The output format follows --out's extension: .csv, .jsonl/.ndjson or .parquet (CSV and Parquet
 need pyarrow: pip install 'simplicate[arrow]'). The file appears only when complete.
+--schema model types CSV and Parquet columns from the record model table instead of the data.
 
 Credentials come from the environment: SIMPLICATE_DOMAIN (or SIMPLICATE_BASE_URL),
 SIMPLICATE_API_KEY and SIMPLICATE_API_SECRET. --fake runs against the bundled fake server.
@@ -27,6 +28,7 @@ examples:
   simplicate export crm/organization --out orgs.parquet
   simplicate export hours/hours --filter 'start_date[ge]=2026-01-01' --out hours.csv
   simplicate export crm.person --select id,full_name,email --sort=-updated_at --out p.jsonl
+  simplicate export hrm/contract --schema model --out contracts.parquet
 """
 
 
@@ -54,6 +56,13 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--select", help="comma-separated fields to keep (API select=)")
     export.add_argument("--sort", help="comma-separated fields, '-' for descending (--sort=-name)")
     export.add_argument("--limit", type=int, help="at most this many records")
+    export.add_argument(
+        "--schema",
+        choices=("inferred", "model"),
+        default="inferred",
+        help="CSV/Parquet column types: inferred from the data (default) or from the record "
+        "model table (the same columns and types on every export)",
+    )
     export.add_argument(
         "--no-progress", action="store_true", help="no progress bar (default: shown with tqdm)"
     )
@@ -98,7 +107,10 @@ def _export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             )
         except (TypeError, ValueError) as exc:
             parser.error(str(exc))
-        written = export(pager, args.out)
+        try:
+            written = export(pager, args.out, schema=args.schema)
+        except ValueError as exc:  # raised before any request: an argument that does not fit
+            parser.error(str(exc).replace("schema=", "--schema "))
     print(f"wrote {written} records of {path} to {os.fspath(args.out)}", file=sys.stderr)
     return 0
 

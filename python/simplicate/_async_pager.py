@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from . import _core, _tabular
 from ._pager import PullBase
 from ._progress import Reporter
-from ._tabular import ListMode
+from ._tabular import ListMode, SchemaMode
 
 if TYPE_CHECKING:
     import pandas
@@ -76,11 +76,13 @@ class AsyncPager(PullBase):
         lists: ListMode = "list",
         timestamps: bool = True,
         cast_numbers: bool = False,
+        schema: SchemaMode = "inferred",
     ) -> pyarrow.Table:
-        """Every record, as a ``pyarrow.Table``; see :meth:`simplicate.Pager.to_arrow`. Fetched
-        and built on the Rust runtime: the event loop never waits. Options are checked, and
+        """Every record, as a ``pyarrow.Table``; see :meth:`simplicate.Pager.to_arrow` for the
+        options (``schema="model"`` included) and the counts of nulled values. Fetched and
+        built on the Rust runtime: the event loop never waits. Options are checked, and
         pyarrow imported, before any request."""
-        return await self._table("to_arrow", lists, timestamps, cast_numbers)
+        return await self._table("to_arrow", lists, timestamps, cast_numbers, schema)
 
     async def to_pandas(
         self,
@@ -88,10 +90,12 @@ class AsyncPager(PullBase):
         lists: ListMode = "list",
         timestamps: bool = True,
         cast_numbers: bool = False,
+        schema: SchemaMode = "inferred",
     ) -> pandas.DataFrame:
         """Every record, as a pandas DataFrame (:meth:`to_arrow`'s table, ``to_pandas()``; list
-        columns stay Arrow-backed, as in :meth:`simplicate.Pager.to_pandas`)."""
-        return await self._table("to_pandas", lists, timestamps, cast_numbers)
+        columns stay Arrow-backed, and ``attrs["simplicate:nulled"]`` counts the values nulled
+        for not fitting their column, as in :meth:`simplicate.Pager.to_pandas`)."""
+        return await self._table("to_pandas", lists, timestamps, cast_numbers, schema)
 
     async def to_polars(
         self,
@@ -99,14 +103,18 @@ class AsyncPager(PullBase):
         lists: ListMode = "list",
         timestamps: bool = True,
         cast_numbers: bool = False,
+        schema: SchemaMode = "inferred",
     ) -> polars.DataFrame:
-        """Every record, as a polars DataFrame (:meth:`to_arrow`'s table, ``from_arrow``)."""
-        return await self._table("to_polars", lists, timestamps, cast_numbers)
+        """Every record, as a polars DataFrame (:meth:`to_arrow`'s table, ``from_arrow``;
+        nulled values are reported by the WARNING log only)."""
+        return await self._table("to_polars", lists, timestamps, cast_numbers, schema)
 
     async def _table(
-        self, method: str, lists: object, timestamps: object, cast_numbers: object
+        self, method: str, lists: object, timestamps: object, cast_numbers: object, schema: object
     ) -> Any:
-        options, convert = _tabular.prepare(method, lists, timestamps, cast_numbers)
+        options, convert = _tabular.prepare(
+            method, self.path, lists, timestamps, cast_numbers, schema
+        )
         report = self._reporter()
         if report is None:
             return convert(await self._native.arrow(**options))

@@ -199,11 +199,12 @@ class Pager:
         lists: Literal["list", "json"] = "list",
         timestamps: bool = True,
         cast_numbers: bool = False,
+        schema: Literal["inferred", "model"] = "inferred",
         progress: Any = None,
     ) -> ArrowStream:
         """One pass over the pages into an Arrow table, fetched and built without the GIL
-        (uses the page ``count()`` kept). ``ValueError`` for a bad ``lists`` before any
-        request."""
+        (uses the page ``count()`` kept). ``ValueError`` for a bad ``lists`` or ``schema``, or
+        ``schema="model"`` on a path without a record type, before any request."""
     @property
     def path(self) -> str: ...
     @property
@@ -386,6 +387,7 @@ class AsyncPager:
         lists: Literal["list", "json"] = "list",
         timestamps: bool = True,
         cast_numbers: bool = False,
+        schema: Literal["inferred", "model"] = "inferred",
         progress: Any = None,
     ) -> Awaitable[ArrowStream]:
         """Awaitable: one pass over the pages into an Arrow table, built on the runtime."""

@@ -8,7 +8,10 @@ leaves whatever was there before (or nothing), never half a file.
   constant memory.
 - CSV and Parquet go through :meth:`Pager.to_arrow` (built in Rust, nested objects flattened to
   dotted columns, timestamps typed); CSV keeps lists as JSON text, Parquet as list columns.
-  Both need pyarrow (``pip install 'simplicate[arrow]'``).
+  Both need pyarrow (``pip install 'simplicate[arrow]'``). ``schema="model"`` (``--schema
+  model``) types the columns from the record model table, so every export of a resource has
+  the same columns and types; values nulled for not fitting their column are logged, and a
+  Parquet file keeps their counts in its schema metadata (``simplicate:nulled``).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from ._atomic import replaced_atomically
 
 if TYPE_CHECKING:
     from ._pager import Pager
+    from ._tabular import SchemaMode
 
 __all__ = ["FORMATS", "export", "filter_from_pairs"]
 
@@ -88,12 +92,21 @@ def _need_pyarrow(what: str) -> Any:
     return pyarrow
 
 
-def export(pager: Pager, out: str | os.PathLike[str]) -> int:
+def export(pager: Pager, out: str | os.PathLike[str], *, schema: SchemaMode = "inferred") -> int:
     """Write every record of ``pager`` to ``out`` (format by extension); the number written.
-    A pager made with ``progress=`` shows it.
+    A pager made with ``progress=`` shows it. ``schema`` is :meth:`Pager.to_arrow`'s, for CSV
+    and Parquet; JSON Lines hold the records as the API gave them, so only the default fits.
 
-    Checks ``out`` (extension, directory, the extra the format needs) before any request."""
+    Checks ``out`` (extension, directory, the extra the format needs) and ``schema`` before any
+    request."""
     kind = output_format(out)
+    if schema not in ("inferred", "model"):
+        raise ValueError(f'schema must be "inferred" or "model", got {schema!r}')
+    if kind == "jsonl" and schema != "inferred":
+        raise ValueError(
+            f"schema={schema!r} types table columns; JSON Lines keep the records as the API "
+            "gave them: export to .csv or .parquet"
+        )
     target = Path(out)
     if target.is_dir():
         raise IsADirectoryError(f"out={os.fspath(out)!r} is a directory; name the file")
@@ -105,13 +118,13 @@ def export(pager: Pager, out: str | os.PathLike[str]) -> int:
     if kind == "csv":
         import pyarrow.csv
 
-        table = pager.to_arrow(lists="json")
+        table = pager.to_arrow(lists="json", schema=schema)
         with replaced_atomically(target, "wb") as f:
             pyarrow.csv.write_csv(table, f)
     else:
         import pyarrow.parquet
 
-        table = pager.to_arrow()
+        table = pager.to_arrow(schema=schema)
         with replaced_atomically(target, "wb") as f:
             pyarrow.parquet.write_table(table, f)
     return int(table.num_rows)

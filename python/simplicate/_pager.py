@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import _core, _tabular
 from ._progress import Progress, Reporter, reporter
-from ._tabular import ListMode
+from ._tabular import ListMode, SchemaMode
 
 if TYPE_CHECKING:
     import pandas
@@ -152,13 +152,16 @@ class Pager(PullBase):
         lists: ListMode = "list",
         timestamps: bool = True,
         cast_numbers: bool = False,
+        schema: SchemaMode = "inferred",
     ) -> pyarrow.Table:
         """Every record, as a ``pyarrow.Table`` built in Rust from the page bytes (the GIL is
         released while pages are fetched and built). Needs ``pip install 'simplicate[arrow]'``.
 
         Columns are what ``pandas.json_normalize`` makes of the records: nested objects become
-        dotted columns (``relation_type.label``, ``visiting_address.locality``); the schema is
-        the union over every record (a missing key is null). Per column:
+        dotted columns (``relation_type.label``, ``visiting_address.locality``).
+
+        ``schema="inferred"`` (default): the schema is the union over every record (a missing
+        key is null), each column typed from what it holds:
 
         - booleans → ``bool``; integers → ``int64``; integers and floats → ``float64``;
           strings → ``string``; only nulls → ``null``.
@@ -167,17 +170,47 @@ class Pager(PullBase):
         - values of different kinds in one column (a number here, a string there; a list beside
           a scalar; integers beyond int64) make it a ``string`` column: strings as they are,
           other values as their JSON text. Never an error, never a dropped value.
-        - ``timestamps=True`` (default): string columns whose every non-empty value is a valid
+        - ``timestamps=True`` (default): string columns whose every non-empty value is shaped
           ``YYYY-MM-DD HH:MM:SS`` become naive ``timestamp[s]`` (the API's local time, no zone);
-          all ``YYYY-MM-DD`` become ``date32``. Empty strings become null there.
+          all ``YYYY-MM-DD`` become ``date32``. Empty strings become null there, and so do
+          values of that shape that are no calendar value (MySQL's zero date
+          ``0000-00-00 00:00:00``, ``2019-02-30``): one of them does not make the column text.
+          Only free text among the dates does. A column of nothing but zero dates is a
+          timestamp column of nulls.
         - ``cast_numbers=True``: string columns whose every non-empty value is JSON-number text
           (``"12"``, ``"-0.5"``; not ``"012"``) become ``int64``, or ``float64`` when not all are
           integers; integer text beyond int64 stays text. Off by default.
 
-        Conversions never apply inside lists. No records: a table with no rows (and no
-        columns). Options are checked, and pyarrow imported, before any request.
+        ``schema="model"``: the columns and types come from the record model table for this
+        pager's collection, so every pull has the same schema whatever its pages hold. The
+        columns are the record type's fields (flattened, in the table's order), always all of
+        them (a field no record has is a column of nulls); with ``select=``, the selected ones
+        (``a.`` all of ``a``, ``a.b`` one child, ``id`` always). Fields the records have beyond
+        the model follow, typed as ``schema="inferred"`` types them (``timestamps`` and
+        ``cast_numbers`` apply to those only). Model kinds map to ``string``, ``int64``,
+        ``float64``, ``bool``, ``date32``, ``timestamp[s]`` and, for "any JSON", ``string``
+        holding JSON text for non-strings; lists to Arrow lists typed from the model (objects
+        inside become structs of the model's fields, then any keys the model lacks), or JSON
+        text with ``lists="json"``. Values are cast the way the real API spells them: number
+        text (``"100.000000"`` → 100.0), ``"0"``/``"1"`` and ``0``/``1`` booleans, integral
+        floats into integer columns, a date into a timestamp column, a date-time at midnight
+        into a date column; ``""`` and zero dates become null. A value that cannot mean its
+        column's type (``"lots"`` for a number, an object where the model has a scalar, a
+        scalar where it has an object) becomes null. A pager on a collection without a record
+        type raises ``ValueError`` before any request.
+
+        **Nothing is nulled silently.** Every non-empty value that became null because it did
+        not fit its column's type (zero dates excepted: they are the API's "no date") is
+        counted per column: the table's ``schema.metadata[b"simplicate:nulled"]`` holds JSON
+        ``{"column": count}`` (only when something was nulled; for a value inside a list
+        column's elements, its dotted path there), and one WARNING on the ``simplicate``
+        logger names the columns and counts.
+
+        Conversions never apply inside lists in the inferred schema. No records: a table with
+        no rows (and, inferred, no columns). Options are checked, and pyarrow imported, before
+        any request.
         """
-        return self._table("to_arrow", lists, timestamps, cast_numbers)
+        return self._table("to_arrow", lists, timestamps, cast_numbers, schema)
 
     def to_pandas(
         self,
@@ -185,14 +218,18 @@ class Pager(PullBase):
         lists: ListMode = "list",
         timestamps: bool = True,
         cast_numbers: bool = False,
+        schema: SchemaMode = "inferred",
     ) -> pandas.DataFrame:
         """Every record, as a pandas DataFrame: :meth:`to_arrow`'s table (same options) through
         ``Table.to_pandas()``. Needs ``pip install 'simplicate[pandas]'``.
 
         List columns stay Arrow-backed (``pd.ArrowDtype``; a cell reads as a Python list of
         dicts): making every cell a Python object would cost more than the whole pull. Use
-        ``lists="json"`` for text, or ``to_arrow().to_pandas()`` for object columns."""
-        return self._table("to_pandas", lists, timestamps, cast_numbers)
+        ``lists="json"`` for text, or ``to_arrow().to_pandas()`` for object columns. The counts
+        of values nulled for not fitting their column are in
+        ``frame.attrs["simplicate:nulled"]`` (a dict, only when something was nulled), besides
+        the WARNING log."""
+        return self._table("to_pandas", lists, timestamps, cast_numbers, schema)
 
     def to_polars(
         self,
@@ -200,13 +237,20 @@ class Pager(PullBase):
         lists: ListMode = "list",
         timestamps: bool = True,
         cast_numbers: bool = False,
+        schema: SchemaMode = "inferred",
     ) -> polars.DataFrame:
         """Every record, as a polars DataFrame: :meth:`to_arrow`'s table (same options) through
-        ``polars.from_arrow``. Needs ``pip install 'simplicate[polars]'``."""
-        return self._table("to_polars", lists, timestamps, cast_numbers)
+        ``polars.from_arrow``. Needs ``pip install 'simplicate[polars]'``. Polars frames carry
+        no metadata: values nulled for not fitting their column are reported by the WARNING
+        log only."""
+        return self._table("to_polars", lists, timestamps, cast_numbers, schema)
 
-    def _table(self, method: str, lists: object, timestamps: object, cast_numbers: object) -> Any:
-        options, convert = _tabular.prepare(method, lists, timestamps, cast_numbers)
+    def _table(
+        self, method: str, lists: object, timestamps: object, cast_numbers: object, schema: object
+    ) -> Any:
+        options, convert = _tabular.prepare(
+            method, self.path, lists, timestamps, cast_numbers, schema
+        )
         report = self._reporter()
         if report is None:
             return convert(self._native.arrow(**options))

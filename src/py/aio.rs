@@ -466,18 +466,20 @@ impl PyAsyncPager {
     }
 
     /// Awaitable: one pass over the pages into an `ArrowStream`, fetched and built on the
-    /// runtime (see `py/table.rs`). Bad options raise `ValueError` here, before any request.
+    /// runtime (see `py/table.rs`). Bad options (and `schema="model"` on a path without a
+    /// record type) raise `ValueError` here, before any request.
     /// `progress(records so far, filtered count)` is called on the event loop after each page.
-    #[pyo3(signature = (*, lists = "list", timestamps = true, cast_numbers = false, progress = None))]
+    #[pyo3(signature = (*, lists = "list", timestamps = true, cast_numbers = false, schema = "inferred", progress = None))]
     fn arrow<'py>(
         &self,
         py: Python<'py>,
         lists: &str,
         timestamps: bool,
         cast_numbers: bool,
+        schema: &str,
         progress: Option<Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let options = arrow::options(lists, timestamps, cast_numbers)?;
+        let options = arrow::options(lists, timestamps, cast_numbers, schema, &self.shared.pull)?;
         let event_loop = loop_for(py, progress.as_ref())?;
         let report = ProgressSink::new(progress, event_loop);
         let first = lock(&self.shared.first_page).take();

@@ -2,6 +2,8 @@
 //! (`__arrow_c_stream__`), which `pyarrow.table(...)` (pyarrow >= 14), polars and others read
 //! without a copy. No pyo3 bridge crate: the C stream struct travels in a capsule.
 
+use std::sync::Arc;
+
 use arrow_array::ffi_stream::FFI_ArrowArrayStream;
 use arrow_array::RecordBatchIterator;
 use pyo3::exceptions::PyValueError;
@@ -10,18 +12,53 @@ use pyo3::types::PyCapsule;
 
 use crate::py::errors::to_pyerr;
 use crate::py::outcome::log_retries;
+use crate::py::pager::Pull;
 use crate::py::table::Pulled;
-use crate::tabular::{ListMode, Options, Table};
+use crate::tabular::{ListMode, ModelSchema, Options, Table};
 
-/// The table options, checked (a bad value names its argument).
-pub(crate) fn options(lists: &str, timestamps: bool, cast_numbers: bool) -> PyResult<Options> {
+/// The table options, checked (a bad value names its argument). `schema="model"` takes the
+/// columns of `pull`'s record type, narrowed by its `select=`.
+pub(crate) fn options(
+    lists: &str,
+    timestamps: bool,
+    cast_numbers: bool,
+    schema: &str,
+    pull: &Pull,
+) -> PyResult<Options> {
     let lists = ListMode::parse(lists).ok_or_else(|| {
         PyValueError::new_err(format!("lists must be \"list\" or \"json\", got {lists:?}"))
     })?;
+    let model = match schema {
+        "inferred" => None,
+        "model" => Some(Arc::new(model_schema(pull)?)),
+        _ => {
+            return Err(PyValueError::new_err(format!(
+                "schema must be \"inferred\" or \"model\", got {schema:?}"
+            )))
+        }
+    };
     Ok(Options {
         lists,
         timestamps,
         cast_numbers,
+        model,
+    })
+}
+
+fn model_schema(pull: &Pull) -> PyResult<ModelSchema> {
+    let collection = pull.path.trim_matches('/');
+    // The last `select` is the one a server reading the query string would keep.
+    let select = pull
+        .query
+        .iter()
+        .rev()
+        .find(|(key, _)| key == "select")
+        .map(|(_, value)| value.as_str());
+    ModelSchema::for_collection(collection, select).ok_or_else(|| {
+        PyValueError::new_err(format!(
+            "schema=\"model\" needs a record type, and the record model table has none for \
+             {collection:?}; use schema=\"inferred\""
+        ))
     })
 }
 

@@ -260,18 +260,20 @@ impl PyPager {
 
     /// One pass over the pages into an Arrow table (see `tabular`), fetched and built off the
     /// GIL with the stream's plan, prefetch, pacing, retries and repeat filter; Ctrl-C stops it.
-    /// Bad options raise `ValueError` before any request.
-    /// `progress(records so far, filtered count)` is called after each page.
-    #[pyo3(signature = (*, lists = "list", timestamps = true, cast_numbers = false, progress = None))]
+    /// Bad options raise `ValueError` before any request, as does `schema="model"` on a path
+    /// without a record type. `progress(records so far, filtered count)` is called after each
+    /// page.
+    #[pyo3(signature = (*, lists = "list", timestamps = true, cast_numbers = false, schema = "inferred", progress = None))]
     fn arrow(
         &self,
         py: Python<'_>,
         lists: &str,
         timestamps: bool,
         cast_numbers: bool,
+        schema: &str,
         progress: Option<Bound<'_, PyAny>>,
     ) -> PyResult<PyArrowStream> {
-        let options = arrow::options(lists, timestamps, cast_numbers)?;
+        let options = arrow::options(lists, timestamps, cast_numbers, schema, &self.pull)?;
         let first = self
             .first_page
             .lock()

@@ -2,13 +2,17 @@
 //! every value seen so far, widened in place when a value does not fit (integers → floats; any
 //! other mix → text). Rows a record leaves out are padded with nulls when the column is next
 //! touched, or at the end.
+//!
+//! With `schema="model"`, the model's columns are *declared* before any record arrives (see
+//! [`Columns::declared`]): they come first, in the model's order, and keep each value's JSON
+//! kind when kinds mix, because their types are decided by casting every value at the end.
 
 use std::collections::HashMap;
 
 use arrow_buffer::{BooleanBufferBuilder, NullBufferBuilder};
 
 use super::shape::Shape;
-use super::text::{write_float, Text};
+use super::text::{write_float, write_json, Text};
 
 /// One value at a leaf path of a record.
 #[derive(Debug, Clone, Copy)]
@@ -22,6 +26,8 @@ pub(crate) enum Leaf<'a> {
     BigInt(&'a str),
     /// A list, as compact JSON text (its element shape is merged by the caller).
     List(&'a str),
+    /// An object kept whole at a declared column's path, as compact JSON text.
+    Json(&'a str),
 }
 
 /// The values of a column so far.
@@ -35,7 +41,8 @@ pub(crate) enum Store {
     Str(Text),
     /// Each list's JSON text.
     List(Text),
-    /// Conflicting kinds: strings as they are, anything else as JSON text.
+    /// Conflicting kinds: strings as they are, anything else as JSON text. In a declared
+    /// column, every value as its JSON text (strings quoted), so no kind is lost.
     Mixed(Text),
 }
 
@@ -47,16 +54,19 @@ pub(crate) struct Column {
     pub(crate) store: Store,
     /// The element shape of the lists seen here (used when the column stays a list column).
     pub(crate) shape: Shape,
+    /// A declared column: conflicts keep strings quoted (see [`Store::Mixed`]).
+    declared: bool,
 }
 
 impl Column {
-    fn new(name: String) -> Column {
+    fn new(name: String, declared: bool) -> Column {
         Column {
             name,
             len: 0,
             nulls: NullBufferBuilder::new(0),
             store: Store::Null,
             shape: Shape::Unknown,
+            declared,
         }
     }
 
@@ -78,7 +88,7 @@ impl Column {
             (Store::Float(values), Leaf::Float(f)) => values.push(f),
             (Store::Float(values), Leaf::Int(i)) => values.push(i as f64),
             (Store::Str(text), Leaf::Str(s)) | (Store::List(text), Leaf::List(s)) => text.push(s),
-            (Store::Mixed(text), leaf) => push_as_text(text, leaf),
+            (Store::Mixed(text), leaf) => push_as_text(text, leaf, self.declared),
             // `widen_for` made the store fit the leaf.
             (_, leaf) => unreachable!("column {:?} cannot take {leaf:?}", self.name),
         }
@@ -162,9 +172,13 @@ impl Column {
                 Store::Bool(values) => Leaf::Bool(values.get_bit(row)),
                 Store::Int(values) => Leaf::Int(values[row]),
                 Store::Float(values) => Leaf::Float(values[row]),
-                Store::Str(t) | Store::List(t) | Store::Mixed(t) => Leaf::Str(t.get(row)),
+                Store::Str(t) => Leaf::Str(t.get(row)),
+                // Already JSON text (or, in a declared column, conflict text that is).
+                Store::List(t) => Leaf::List(t.get(row)),
+                Store::Mixed(t) if self.declared => Leaf::Json(t.get(row)),
+                Store::Mixed(t) => Leaf::Str(t.get(row)),
             };
-            push_as_text(&mut text, leaf);
+            push_as_text(&mut text, leaf, self.declared);
         }
         text
     }
@@ -178,15 +192,19 @@ fn empty_text(len: usize) -> Text {
     text
 }
 
-/// Strings (and list text, already JSON) as they are; other scalars as their JSON text.
-fn push_as_text(text: &mut Text, leaf: Leaf<'_>) {
+/// Strings (and list text, already JSON) as they are, or quoted with `json`; other scalars as
+/// their JSON text.
+fn push_as_text(text: &mut Text, leaf: Leaf<'_>, json: bool) {
     let out = text.buffer();
     match leaf {
         Leaf::Null => {}
         Leaf::Bool(b) => out.extend_from_slice(if b { b"true" } else { b"false" }),
         Leaf::Int(i) => out.extend_from_slice(i.to_string().as_bytes()),
         Leaf::Float(f) => write_float(out, f),
-        Leaf::Str(s) | Leaf::BigInt(s) | Leaf::List(s) => out.extend_from_slice(s.as_bytes()),
+        Leaf::Str(s) if json => write_json(out, s),
+        Leaf::Str(s) | Leaf::BigInt(s) | Leaf::List(s) | Leaf::Json(s) => {
+            out.extend_from_slice(s.as_bytes());
+        }
     }
     text.end_value();
 }
@@ -204,9 +222,43 @@ pub(crate) struct Columns {
     first: usize,
     previous: Option<usize>,
     rows: usize,
+    /// The first `declared` columns are the model's.
+    declared: usize,
 }
 
 impl Columns {
+    /// Columns at `paths` (the model's, none a flattened object's path), before any record,
+    /// in that order; an object met at one of these paths is kept whole (see
+    /// [`Columns::keeps_whole`]).
+    pub(crate) fn declared<'a>(paths: impl IntoIterator<Item = &'a str>) -> Columns {
+        let mut columns = Columns::default();
+        for path in paths {
+            if !columns.index.contains_key(path) {
+                columns.push(path, true);
+            }
+        }
+        columns.declared = columns.columns.len();
+        columns
+    }
+
+    /// How many of the columns (the first ones) are declared.
+    pub(crate) fn declared_count(&self) -> usize {
+        self.declared
+    }
+
+    /// Whether an object at `path` is a declared column's value, to be kept whole as JSON
+    /// text (and cast at the end) rather than flattened into columns below it.
+    pub(crate) fn keeps_whole(&self, path: &str) -> bool {
+        self.declared > 0 && self.index.get(path).is_some_and(|&at| at < self.declared)
+    }
+
+    fn push(&mut self, path: &str, declared: bool) -> usize {
+        self.columns.push(Column::new(path.to_owned(), declared));
+        self.follows.push(usize::MAX);
+        self.index.insert(path.to_owned(), self.columns.len() - 1);
+        self.columns.len() - 1
+    }
+
     pub(crate) fn rows(&self) -> usize {
         self.rows
     }
@@ -231,12 +283,7 @@ impl Columns {
             Some(column) if column.name == path => expected,
             _ => match self.index.get(path) {
                 Some(&at) => at,
-                None => {
-                    self.columns.push(Column::new(path.to_owned()));
-                    self.follows.push(usize::MAX);
-                    self.index.insert(path.to_owned(), self.columns.len() - 1);
-                    self.columns.len() - 1
-                }
+                None => self.push(path, false),
             },
         };
         match self.previous {
@@ -269,7 +316,7 @@ mod tests {
 
     #[test]
     fn missing_rows_are_null_and_ints_widen_to_floats() {
-        let mut c = Column::new("n".into());
+        let mut c = Column::new("n".into(), false);
         c.set(1, Leaf::Int(3));
         c.set(2, Leaf::Float(0.5));
         c.pad(4);
@@ -284,7 +331,7 @@ mod tests {
 
     #[test]
     fn conflicts_become_text_without_losing_values() {
-        let mut c = Column::new("x".into());
+        let mut c = Column::new("x".into(), false);
         c.set(0, Leaf::Int(12));
         c.set(1, Leaf::Null);
         c.set(2, Leaf::Bool(true));
@@ -309,11 +356,38 @@ mod tests {
 
     #[test]
     fn a_repeated_key_replaces_the_value() {
-        let mut c = Column::new("x".into());
+        let mut c = Column::new("x".into(), false);
         c.set(0, Leaf::Str("first"));
         c.set(0, Leaf::Str("second"));
         c.set(1, Leaf::Int(1));
         assert_eq!(texts(&c), [Some("second".to_owned()), Some("1".to_owned())]);
+    }
+
+    #[test]
+    fn declared_columns_keep_every_kind_as_json() {
+        let mut c = Column::new("x".into(), true);
+        c.set(0, Leaf::Str("a\"b"));
+        c.set(1, Leaf::Int(1));
+        c.set(2, Leaf::Json(r#"{"k":1}"#));
+        c.set(3, Leaf::List("[1]"));
+        assert_eq!(
+            texts(&c),
+            [r#""a\"b""#, "1", r#"{"k":1}"#, "[1]"].map(|v| Some(v.to_owned()))
+        );
+    }
+
+    #[test]
+    fn declared_columns_come_first_and_keep_objects_whole() {
+        let mut cols = Columns::declared(["b", "a.x", "b"]);
+        assert_eq!(cols.declared_count(), 2);
+        cols.begin_record();
+        cols.set("c", Leaf::Int(1));
+        cols.set("b", Leaf::Int(2));
+        cols.end_record();
+        let names: Vec<&str> = cols.columns.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["b", "a.x", "c"]);
+        assert!(cols.keeps_whole("a.x") && !cols.keeps_whole("c") && !cols.keeps_whole("a"));
+        assert!(!Columns::default().keeps_whole("b"));
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! A record's bytes → values at its leaf paths (`visiting_address.locality`), set straight into
-//! the columns: nested objects are walked, not built; lists are transcoded to compact JSON text.
+//! the columns: nested objects are walked, not built; lists are transcoded to compact JSON text,
+//! and so are objects at a declared column's path (`schema="model"`, where the model says the
+//! value there is not an object).
 
 use std::fmt;
 
@@ -126,7 +128,21 @@ impl<'de> Visitor<'de> for Member<'_, '_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
-        Object(self.0).visit_map(map)
+        let flatten = self.0;
+        if !flatten.columns.keeps_whole(&flatten.path) {
+            return Object(flatten).visit_map(map);
+        }
+        // An object where the model has a scalar, a list or any JSON: one value, cast (or
+        // counted as a misfit) with the column's others at the end.
+        flatten.scratch.clear();
+        transcode::Value {
+            out: &mut flatten.scratch,
+            shape: None,
+        }
+        .visit_map(map)?;
+        let text = std::str::from_utf8(&flatten.scratch).unwrap_or_default();
+        flatten.columns.set(&flatten.path, Leaf::Json(text));
+        Ok(())
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {

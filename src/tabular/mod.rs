@@ -26,10 +26,24 @@
 //! - **Conversions** apply to string columns (conflict columns included), never inside lists,
 //!   and only when every non-empty value fits, with empty strings becoming null:
 //!   `YYYY-MM-DD HH:MM:SS` → naive `timestamp[s]` (the API's local time, no zone) and
-//!   `YYYY-MM-DD` → `date32`, when `timestamps` is on (valid calendar values only); JSON-number
-//!   text (`"12"`, `"-0.5"`, `"1e3"`; not `"012"` or `" 1"`) → `int64` when every value is an
-//!   integer that fits, else `float64`, when `cast_numbers` is on. Integer text beyond int64
-//!   leaves the column as text.
+//!   `YYYY-MM-DD` → `date32`, when `timestamps` is on; JSON-number text (`"12"`, `"-0.5"`,
+//!   `"1e3"`; not `"012"` or `" 1"`) → `int64` when every value is an integer that fits, else
+//!   `float64`, when `cast_numbers` is on. Integer text beyond int64 leaves the column as text.
+//!   For dates the *shape* decides: a value shaped like the column's dates but no calendar
+//!   value (the MySQL zero date `0000-00-00 00:00:00`, `2019-02-30`, `24:00:00`) becomes null
+//!   rather than turning the column back into text; only values of another shape (free text)
+//!   do that. A column of nothing but zero dates is a timestamp (or date) column of nulls.
+//! - **Nothing is nulled silently**: every non-empty value that became null because it did not
+//!   fit its column's type is counted per column ([`Table::nulled`], and JSON in the schema's
+//!   metadata under [`NULLED_KEY`]); zero dates, like empty strings, are the API's "no value"
+//!   and are not counted.
+//! - **`schema="model"`** ([`Options::model`], [`ModelSchema`]): the columns are the record
+//!   type's fields from the record model table, in its order and always all of them (a field
+//!   no page holds is a column of nulls of its type), so the schema is the same from pull to
+//!   pull; fields the data has beyond them follow, inferred as above. Each declared column's
+//!   values are cast to the model's type at the end (`typed`, rules in `cast`), values that
+//!   cannot mean it null and counted; an object where the model has anything but an object is
+//!   kept whole as JSON text while pages arrive, then cast (`?` fields keep it) or counted.
 //! - **Repeated keys** within one object: the last value wins for a column (as `json.loads`
 //!   has it), the first inside a list's objects.
 //!
@@ -38,14 +52,19 @@
 //! an element type without anything built early having to be redone.
 
 mod build;
+mod cast;
 mod column;
 mod convert;
 mod envelope;
 mod flatten;
+mod model_schema;
 mod nested;
+mod nulled;
 mod shape;
 mod text;
 mod transcode;
+mod typed;
+mod typed_nested;
 
 use std::sync::Arc;
 
@@ -53,6 +72,8 @@ use arrow_array::RecordBatch;
 use arrow_schema::{ArrowError, SchemaRef};
 
 pub use envelope::{scan_page, PageScan};
+pub use model_schema::ModelSchema;
+pub use nulled::{Nulled, NULLED_KEY};
 
 use column::Columns;
 
@@ -78,13 +99,15 @@ impl ListMode {
 }
 
 /// What [`TableBuilder::finish`] does with lists and strings; see the module docs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Options {
     pub lists: ListMode,
     /// Date and date-time strings become `date32` and `timestamp[s]` columns.
     pub timestamps: bool,
     /// JSON-number strings become `int64`/`float64` columns.
     pub cast_numbers: bool,
+    /// `schema="model"`: the columns and types the model gives (`None`: inferred).
+    pub model: Option<Arc<ModelSchema>>,
 }
 
 impl Default for Options {
@@ -93,6 +116,7 @@ impl Default for Options {
             lists: ListMode::List,
             timestamps: true,
             cast_numbers: false,
+            model: None,
         }
     }
 }
@@ -102,11 +126,14 @@ impl Default for Options {
 #[error("{0}")]
 pub struct PageError(pub String);
 
-/// The finished table: its schema and its record batches (none for an empty result).
+/// The finished table: its schema and its record batches (none for an empty result), and the
+/// values that became null because they did not fit their column (also in the schema's
+/// metadata, under [`NULLED_KEY`]).
 #[derive(Debug, Clone)]
 pub struct Table {
     pub schema: SchemaRef,
     pub batches: Vec<RecordBatch>,
+    pub nulled: Nulled,
 }
 
 impl Table {
@@ -124,10 +151,11 @@ pub struct TableBuilder {
 
 impl TableBuilder {
     pub fn new(options: Options) -> TableBuilder {
-        TableBuilder {
-            options,
-            columns: Columns::default(),
-        }
+        let columns = match &options.model {
+            Some(model) => Columns::declared(model.names()),
+            None => Columns::default(),
+        };
+        TableBuilder { options, columns }
     }
 
     /// Append the records of one page body. `keep[i]` false skips record `i` (a repeat the
@@ -150,16 +178,22 @@ impl TableBuilder {
     /// Choose each column's type and build the table.
     pub fn finish(self) -> Result<Table, ArrowError> {
         let rows = self.columns.rows();
-        let (schema, arrays) = build::finish(self.columns, &self.options)?;
+        let (schema, arrays, nulled) = build::finish(self.columns, &self.options)?;
         let schema = Arc::new(schema);
         let batches = if rows == 0 {
             Vec::new()
         } else {
             vec![build::batch(schema.clone(), arrays, rows)?]
         };
-        Ok(Table { schema, batches })
+        Ok(Table {
+            schema,
+            batches,
+            nulled,
+        })
     }
 }
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_model;

@@ -40,8 +40,9 @@ pub(crate) fn lists(
     builder.finish()
 }
 
-/// A builder for values of one shape.
-enum Node {
+/// A builder for values of one shape (also the fields a model's struct lacks, in
+/// `typed_nested`).
+pub(crate) enum Node {
     Null(usize),
     Bool(BooleanBufferBuilder, NullBufferBuilder),
     Int(Vec<i64>, NullBufferBuilder),
@@ -64,7 +65,7 @@ enum Node {
 }
 
 impl Node {
-    fn new(shape: &Shape) -> Node {
+    pub(crate) fn new(shape: &Shape) -> Node {
         let nulls = || NullBufferBuilder::new(0);
         match shape {
             Shape::Unknown => Node::Null(0),
@@ -91,7 +92,7 @@ impl Node {
         }
     }
 
-    fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         match self {
             Node::Null(len) | Node::Struct { len, .. } => *len,
             Node::Bool(values, _) => values.len(),
@@ -102,7 +103,7 @@ impl Node {
         }
     }
 
-    fn append_null(&mut self) {
+    pub(crate) fn append_null(&mut self) {
         match self {
             Node::Null(len) => *len += 1,
             Node::Bool(values, nulls) => {
@@ -151,7 +152,7 @@ impl Node {
         true
     }
 
-    fn finish(self) -> Result<ArrayRef, ArrowError> {
+    pub(crate) fn finish(self) -> Result<ArrayRef, ArrowError> {
         Ok(match self {
             Node::Null(len) => Arc::new(NullArray::new(len)),
             Node::Bool(mut values, mut nulls) => {

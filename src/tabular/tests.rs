@@ -7,11 +7,11 @@ use arrow_schema::{DataType, Field, Fields, TimeUnit};
 
 use super::*;
 
-fn page(records: &str) -> String {
+pub(super) fn page(records: &str) -> String {
     format!(r#"{{"data": {records}, "errors": null, "debug": null}}"#)
 }
 
-fn build(pages: &[&str], options: Options) -> Table {
+pub(super) fn build(pages: &[&str], options: Options) -> Table {
     let mut builder = TableBuilder::new(options);
     for records in pages {
         builder.push_page(page(records).as_bytes(), None).unwrap();
@@ -19,11 +19,11 @@ fn build(pages: &[&str], options: Options) -> Table {
     builder.finish().unwrap()
 }
 
-fn table(pages: &[&str]) -> Table {
+pub(super) fn table(pages: &[&str]) -> Table {
     build(pages, Options::default())
 }
 
-fn names(table: &Table) -> Vec<String> {
+pub(super) fn names(table: &Table) -> Vec<String> {
     table
         .schema
         .fields()
@@ -32,7 +32,7 @@ fn names(table: &Table) -> Vec<String> {
         .collect()
 }
 
-fn column(table: &Table, name: &str) -> ArrayRef {
+pub(super) fn column(table: &Table, name: &str) -> ArrayRef {
     assert_eq!(table.batches.len(), 1);
     let batch = &table.batches[0];
     batch
@@ -41,7 +41,7 @@ fn column(table: &Table, name: &str) -> ArrayRef {
         .clone()
 }
 
-fn strings(array: &ArrayRef) -> Vec<Option<String>> {
+pub(super) fn strings(array: &ArrayRef) -> Vec<Option<String>> {
     array
         .as_string::<i32>()
         .iter()
@@ -49,15 +49,15 @@ fn strings(array: &ArrayRef) -> Vec<Option<String>> {
         .collect()
 }
 
-fn ints(array: &ArrayRef) -> Vec<Option<i64>> {
+pub(super) fn ints(array: &ArrayRef) -> Vec<Option<i64>> {
     array.as_primitive::<Int64Type>().iter().collect()
 }
 
-fn floats(array: &ArrayRef) -> Vec<Option<f64>> {
+pub(super) fn floats(array: &ArrayRef) -> Vec<Option<f64>> {
     array.as_primitive::<Float64Type>().iter().collect()
 }
 
-fn s(v: &str) -> Option<String> {
+pub(super) fn s(v: &str) -> Option<String> {
     Some(v.to_owned())
 }
 
@@ -363,4 +363,44 @@ fn bad_pages_are_errors() {
     assert!(builder.push_page(b"{\"data\": [1]}", None).is_err());
     assert!(builder.push_page(b"{}", None).is_err());
     assert!(builder.push_page(b"", None).is_err());
+}
+
+#[test]
+fn impossible_dates_become_counted_nulls_and_zero_dates_uncounted_ones() {
+    let t = table(&[r#"[
+        {"at": "2024-03-01 12:30:00", "day": "2019-02-30", "zero": "0000-00-00 00:00:00", "text": "2024-01-01"},
+        {"at": "0000-00-00 00:00:00", "day": "2024-02-29", "zero": "", "text": "soon"},
+        {"at": "2024-01-01 24:00:00", "day": "0000-00-00", "zero": null},
+        {"at": "", "day": "2023-02-29"}
+    ]"#]);
+    let at = column(&t, "at");
+    assert_eq!(at.data_type(), &DataType::Timestamp(TimeUnit::Second, None));
+    assert_eq!(
+        at.as_primitive::<TimestampSecondType>()
+            .iter()
+            .collect::<Vec<_>>(),
+        [Some(1_709_296_200), None, None, None]
+    );
+    let day = column(&t, "day");
+    assert_eq!(
+        day.as_primitive::<Date32Type>().iter().collect::<Vec<_>>(),
+        [None, Some(19_782), None, None]
+    );
+    // Only zero dates (and nothing): the shape says timestamps, every one of them null.
+    let zero = column(&t, "zero");
+    assert_eq!(
+        zero.data_type(),
+        &DataType::Timestamp(TimeUnit::Second, None)
+    );
+    assert_eq!(zero.null_count(), 4);
+    // Free text among dates keeps the column text, every value as it was.
+    assert_eq!(
+        strings(&column(&t, "text")),
+        [s("2024-01-01"), s("soon"), None, None]
+    );
+    // Counted: 24:00:00, 2019-02-30 and 2023-02-29; zero dates and empty strings are not.
+    assert_eq!(t.nulled.iter().collect::<Vec<_>>(), [("at", 1), ("day", 2)]);
+    assert_eq!(t.schema.metadata()[NULLED_KEY], r#"{"at":1,"day":2}"#);
+    let clean = table(&[r#"[{"at": "2024-03-01 12:30:00"}, {"at": "0000-00-00 00:00:00"}]"#]);
+    assert!(clean.nulled.is_empty() && clean.schema.metadata().is_empty());
 }
