@@ -723,6 +723,101 @@ fn metadata_count_is_the_number_of_matches() {
 }
 
 #[test]
+fn every_metadata_word_of_the_spec_is_answered() {
+    let server = start_light();
+    let target = format!(
+        "{ORGS}?q[is_active]=1&limit=3&offset=2&sort=name\
+         &metadata=count,total_count,offset,limit,upper_limit,nocleanup,checksum"
+    );
+    let reply = get(&server, &target);
+    let metadata = reply.json()["metadata"].clone();
+    let active = server
+        .store()
+        .list("crm/organization")
+        .iter()
+        .filter(|o| o["is_active"] == json!(true))
+        .count();
+    assert!(active > 5 && active < 20, "{active}");
+    let checksum = metadata["checksum"]
+        .as_str()
+        .expect("checksum is text")
+        .to_owned();
+    assert_eq!(
+        metadata,
+        json!({"count": active, "total_count": 20, "offset": 2, "limit": 3,
+               "upper_limit": 100, "nocleanup": false, "checksum": checksum})
+    );
+    // The spec's order, and only what was asked for.
+    let text = reply.text();
+    let keys = [
+        "\"count\"",
+        "\"total_count\"",
+        "\"offset\"",
+        "\"limit\"",
+        "\"upper_limit\"",
+        "\"nocleanup\"",
+        "\"checksum\"",
+    ];
+    let at: Vec<usize> = keys.iter().map(|k| text.find(k).unwrap()).collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "{text}");
+    let only = get(
+        &server,
+        &format!("{ORGS}?limit=1&metadata=total_count,upper_limit"),
+    );
+    assert_eq!(
+        only.json()["metadata"],
+        json!({"total_count": 20, "upper_limit": 100})
+    );
+    // The plain path (stored bytes) answers the same words.
+    let plain = get(
+        &server,
+        &format!("{ORGS}?limit=500&metadata=count,total_count,limit"),
+    );
+    assert_eq!(
+        plain.json()["metadata"],
+        json!({"count": 20, "total_count": 20, "limit": 100})
+    );
+
+    // The checksum: 16 hex digits, stable while the page is unchanged, not about `select`, and
+    // different when a record of the page is updated, or the page holds other records.
+    assert!(checksum.len() == 16 && is_hex(&checksum), "{checksum}");
+    let of = |query: &str| -> String {
+        let reply = get(&server, &format!("{ORGS}?{query}&metadata=checksum"));
+        reply.json()["metadata"]["checksum"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let page = "q[is_active]=1&limit=3&offset=2&sort=name";
+    assert_eq!(of(page), checksum);
+    assert_eq!(of(&format!("{page}&select=name")), checksum);
+    assert_ne!(of("q[is_active]=1&limit=3&offset=3&sort=name"), checksum);
+    assert_ne!(of("q[is_active]=1&limit=2&offset=2&sort=name"), checksum);
+    assert_eq!(of("limit=0"), of("q[name]=nobody"));
+    let second = ids(&data_list(&get(&server, &format!("{ORGS}?{page}"))))[1].clone();
+    sleep_into_next_second();
+    let reply = send_json(
+        &server,
+        "PUT",
+        &format!("{ORGS}/{second}"),
+        r#"{"note": "changed"}"#,
+    );
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    assert_ne!(of(page), checksum);
+}
+
+#[test]
+fn unknown_metadata_words_are_400_naming_them() {
+    let server = shared();
+    for word in ["total", "COUNT", "upperlimit", "check_sum"] {
+        let message = get(server, &format!("{ORGS}?metadata=count,{word}")).error_message(400);
+        assert!(message.starts_with("metadata: "), "{message}");
+        assert!(message.contains(&format!("'{word}'")), "{message}");
+        assert!(message.contains("total_count"), "{message}");
+    }
+}
+
+#[test]
 fn services_by_invoice_method_sorted_by_budget() {
     // The documentation's example: /projects/service?q[invoice_method][in]=FixedFee,Subscription&sort=-budget
     let server = shared();
