@@ -532,6 +532,10 @@ fn post_creates_a_record_with_server_assigned_id_and_timestamps() {
     assert_recent(&record["created_at"]);
     assert_recent(&record["updated_at"]);
     assert_eq!(record["created_at"], record["updated_at"]);
+    // The legacy timestamps of organizations (the real fixture's `created`/`modified`) mirror
+    // the new ones.
+    assert_eq!(record["created"], record["created_at"]);
+    assert_eq!(record["modified"], record["updated_at"]);
     let keys: Vec<&String> = record.as_object().expect("object").keys().collect();
     assert_eq!(keys[0], "id", "id leads the record");
 
@@ -698,6 +702,10 @@ fn put_updates_top_level_fields_and_bumps_updated_at() {
     assert_eq!(after["created_at"], before["created_at"]);
     assert_ne!(after["updated_at"], before["updated_at"]);
     assert_recent(&after["updated_at"]);
+    // `modified` moves with `updated_at`; `created` never changes.
+    assert_eq!(before["created"], before["created_at"]);
+    assert_eq!(after["created"], before["created"]);
+    assert_eq!(after["modified"], after["updated_at"]);
     for untouched in [
         "email",
         "phone",
@@ -841,7 +849,7 @@ fn same_seed_same_data_different_seed_different_data() {
         assert_ne!(ra.body, rc.body, "{path}: another seed, other data");
     }
     assert_eq!(
-        Store::with_sizes(42, light_sizes())
+        Store::with_sizes(42, light_sizes(), true)
             .expect("valid sizes")
             .list("crm/person"),
         a.store().list("crm/person")
@@ -896,6 +904,8 @@ fn store_insert_from_the_host_is_served() {
     let record = get(&server, &format!("{ORGS}/{id}")).data();
     assert_eq!(record["name"], "Planted");
     assert_recent(&record["created_at"]);
+    assert_eq!(record["created"], record["created_at"]);
+    assert_eq!(record["modified"], record["updated_at"]);
 
     // Given timestamps are kept, so tests can plant history.
     let old = store.insert(
@@ -905,6 +915,9 @@ fn store_insert_from_the_host_is_served() {
     let record = store.get("crm/organization", &old).expect("stored");
     assert_eq!(record["created_at"], "2020-02-02 10:00:00");
     assert_eq!(record["updated_at"], "2021-03-03 11:00:00");
+    // The legacy timestamps follow them where the record does not bring its own.
+    assert_eq!(record["created"], "2020-02-02 10:00:00");
+    assert_eq!(record["modified"], "2021-03-03 11:00:00");
     assert_eq!(store.list("crm/organization").len(), 22);
     // ... and planted history is what queries see.
     let page = data_list(&get(

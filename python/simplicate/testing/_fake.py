@@ -381,7 +381,13 @@ class FakeSimplicate:
         return self._running.records(path.strip("/"))
 
     def add(self, path: str, record: dict[str, Any]) -> str:
-        """Store a record directly (no HTTP) and return its id."""
+        """Store a record directly (no HTTP) and return its id.
+
+        Unlike a POST it is not validated, and what it carries is kept: an ``id`` (a record with
+        that id is replaced), ``created_at``/``updated_at`` (set to now only where missing, so
+        tests can plant history). Where the record type has the legacy ``created``/``modified``
+        timestamps (organizations, persons, projects, sales, ...), missing ones are set to
+        ``created_at``/``updated_at``."""
         if not isinstance(record, dict):
             raise TypeError(f"record must be a dict, got {type(record).__name__}")
         return self._running.add(path.strip("/"), record)
