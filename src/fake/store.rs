@@ -238,19 +238,20 @@ fn legacy_timestamps(collection: &str) -> Vec<(&'static str, &'static str)> {
         .collect()
 }
 
-/// A POST body as stored: without the client's `id` and legacy timestamps, with the server's
-/// timestamps (`Inner::insert` then mirrors them into the legacy ones).
+/// A POST body as stored: without the client's `id`, with the server's timestamps, the legacy
+/// ones included (those the body lacks are added by `Inner::insert`).
 fn server_owned(collection: &str, body: Map<String, Value>) -> Map<String, Value> {
-    let legacy = legacy_timestamps(collection);
     // Filtered rather than `remove`d: with preserve_order, `remove` swaps the last field
     // into the vacated slot and scrambles the client's field order.
-    let mut body: Map<String, Value> = body
-        .into_iter()
-        .filter(|(k, _)| k != "id" && !legacy.iter().any(|(l, _)| l == k))
-        .collect();
+    let mut body: Map<String, Value> = body.into_iter().filter(|(k, _)| k != "id").collect();
     let now = Value::String(ids::now_timestamp());
     body.insert("created_at".to_owned(), now.clone());
-    body.insert("updated_at".to_owned(), now);
+    body.insert("updated_at".to_owned(), now.clone());
+    for (legacy, _) in legacy_timestamps(collection) {
+        if body.contains_key(legacy) {
+            body.insert(legacy.to_owned(), now.clone());
+        }
+    }
     body
 }
 
