@@ -63,3 +63,67 @@ def test_add_mints_legacy_timestamps_where_the_record_type_has_them(fake: FakeSi
     hours = fake.add("hours/hours", {"hours": 1.5})
     [record] = [r for r in fake.records("hours/hours") if r["id"] == hours]
     assert "created" not in record and "modified" not in record
+
+
+# ---- where the documentation is silent: the fake's choices ---------------------------------------
+
+
+def test_put_merges_a_nested_object_into_the_stored_one(fake: FakeSimplicate) -> None:
+    address = {"line_1": "Kerkstraat 1", "postal_code": "3511 AA", "locality": "Utrecht"}
+    relation_type = fake.records("crm/relationtype")[0]
+    org = call(
+        fake.url,
+        ORG,
+        method="POST",
+        body={
+            "name": "Merge B.V.",
+            "visiting_address": {**address, "country_code": "NL"},
+            "relation_type": relation_type,
+        },
+    ).data["id"]
+    patch = {"visiting_address": {"locality": "Amersfoort", "country_code": "NL"}}
+    assert call(fake.url, f"{ORG}/{org}", method="PUT", body=patch).status == 200
+    record = call(fake.url, f"{ORG}/{org}").data
+    # Merged: the street and postal code stay, the town changes.
+    assert record["visiting_address"] == {**address, "locality": "Amersfoort", "country_code": "NL"}
+    # An object with an id names another record: it replaces the stored one whole.
+    other = {"id": fake.records("crm/relationtype")[1]["id"]}
+    assert call(fake.url, f"{ORG}/{org}", method="PUT", body={"relation_type": other}).status == 200
+    assert call(fake.url, f"{ORG}/{org}").data["relation_type"] == other
+    # The address a PUT sends must still carry its country (the update line requires it).
+    partial = {"visiting_address": {"locality": "X"}}
+    answer = call(fake.url, f"{ORG}/{org}", method="PUT", body=partial)
+    assert answer.error(400) == "No country code given in the visiting_address property"
+
+
+def test_a_filter_on_a_field_no_record_has_reads_it_as_null(fake: FakeSimplicate) -> None:
+    every = len(fake.records(ORG))
+
+    def count(query: str) -> int:
+        return call(fake.url, f"{ORG}?{query}&metadata=count&limit=1").json()["metadata"]["count"]
+
+    assert count("q[nonexistent]=x") == 0
+    assert count("q[nonexistent]=*") == 0
+    assert count("q[nonexistent]=null") == every
+    assert count("q[nonexistent][nin]=*") == every
+
+
+def test_limit_0_is_an_empty_page_whose_metadata_still_counts(fake: FakeSimplicate) -> None:
+    body = call(fake.url, f"{ORG}?limit=0&metadata=count,limit").json()
+    assert body["data"] == []
+    assert body["metadata"] == {"count": len(fake.records(ORG)), "limit": 0}
+
+
+def test_booleans_filter_as_1_and_0_and_true_false_match_nothing(fake: FakeSimplicate) -> None:
+    orgs = fake.records(ORG)
+    active = [o["id"] for o in orgs if o["is_active"] is True]
+    inactive = [o["id"] for o in orgs if o["is_active"] is False]
+    assert active and inactive
+
+    def found(value: str) -> list[str]:
+        return [r["id"] for r in call(fake.url, f"{ORG}?q[is_active]={value}&select=id").data]
+
+    assert found("1") == active[:100]
+    assert found("0") == inactive[:100]
+    assert found("true") == []
+    assert found("false") == []

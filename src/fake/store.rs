@@ -255,6 +255,26 @@ fn server_owned(collection: &str, body: Map<String, Value>) -> Map<String, Value
     body
 }
 
+/// `record[key] = value`, except where both are objects and `value` has no `id`: then `value`'s
+/// keys are merged into the stored object, recursively. Why (the README's "Where the
+/// documentation is silent"): a MySQL/PHP API keeps an address or a debtor as columns or a row
+/// of its own and sets the columns it was sent, so `{"visiting_address": {"locality": "X"}}`
+/// changes the locality and keeps the street. An object with an `id` names another record
+/// (`relation_type`, `industry`): it is replaced whole, or the old record's label would stay
+/// beside the new id. Lists are replaced whole: their elements have no key to merge by.
+fn merge(record: &mut Map<String, Value>, key: String, value: Value) {
+    match (record.get_mut(&key), value) {
+        (Some(Value::Object(stored)), Value::Object(patch)) if !patch.contains_key("id") => {
+            for (inner, value) in patch {
+                merge(stored, inner, value);
+            }
+        }
+        (_, value) => {
+            record.insert(key, value);
+        }
+    }
+}
+
 fn record_id_of_map(record: &Map<String, Value>) -> Option<&str> {
     record
         .get("id")
@@ -512,7 +532,8 @@ impl Store {
         id
     }
 
-    /// PUT semantics: top-level keys replace stored ones; `id`, `created_at` and `created`
+    /// PUT semantics: the patch's keys replace stored ones, except that a nested object is
+    /// merged into the stored object key by key (`merge`); `id`, `created_at` and `created`
     /// stay, and `updated_at` (with `modified` where the record type has it) becomes now.
     /// `false` when there is no such record.
     pub(crate) fn update(&self, collection: &str, id: &str, patch: Map<String, Value>) -> bool {
@@ -532,7 +553,7 @@ impl Store {
             let server_owned = matches!(key.as_str(), "id" | "created_at" | "updated_at")
                 || legacy.iter().any(|(l, _)| *l == key);
             if !server_owned {
-                record.insert(key, value);
+                merge(&mut record, key, value);
             }
         }
         for (legacy, source) in legacy {
@@ -646,20 +667,33 @@ mod tests {
     }
 
     #[test]
-    fn update_merges_top_level_and_bumps_updated_at() {
+    fn update_merges_objects_and_bumps_updated_at() {
         let store = Store::new(0);
         let id = store.insert(
             "a/b",
-            obj(json!({"name": "x", "nested": {"a": 1, "b": 2}, "created_at": "2020-01-01 00:00:00", "updated_at": "2020-01-01 00:00:00"})),
+            obj(
+                json!({"name": "x", "nested": {"a": 1, "b": 2, "deep": {"c": 3, "d": 4}},
+                       "link": {"id": "l:1", "label": "One"}, "list": [1, 2], "gone": {"e": 5},
+                       "created_at": "2020-01-01 00:00:00", "updated_at": "2020-01-01 00:00:00"}),
+            ),
         );
         assert!(store.update(
             "a/b",
             &id,
-            obj(json!({"nested": {"a": 9}, "id": "evil", "created_at": "x"}))
+            obj(json!({"nested": {"a": 9, "deep": {"c": null}, "new": true},
+                       "link": {"id": "l:2"}, "list": [3], "gone": null,
+                       "id": "evil", "created_at": "x"}))
         ));
         let rec = store.get("a/b", &id).unwrap();
         assert_eq!(rec["name"], json!("x"));
-        assert_eq!(rec["nested"], json!({"a": 9}));
+        assert_eq!(
+            rec["nested"],
+            json!({"a": 9, "b": 2, "deep": {"c": null, "d": 4}, "new": true})
+        );
+        // An object naming a record replaces; lists and nulls replace.
+        assert_eq!(rec["link"], json!({"id": "l:2"}));
+        assert_eq!(rec["list"], json!([3]));
+        assert_eq!(rec["gone"], Value::Null);
         assert_eq!(rec["id"], json!(id));
         assert_eq!(rec["created_at"], json!("2020-01-01 00:00:00"));
         assert_ne!(rec["updated_at"], json!("2020-01-01 00:00:00"));
