@@ -10,7 +10,7 @@ mod common;
 
 use std::collections::{BTreeMap, HashSet};
 
-use _core::fake::FakeServer;
+use _core::fake::{FakeConfig, FakeServer};
 use _core::model::model;
 use _core::registry::{self, Method, Methods, Resource, RESOURCES};
 use serde_json::{json, Value};
@@ -145,6 +145,10 @@ fn every_registry_operation_is_served_with_its_own_method() {
                     assert!(store.get(&resource.path(), &new).is_some(), "{what}");
                 }
                 (false, Method::Put, _) => assert_eq!(data, Value::Null, "{what}"),
+                // The single-item quirk (`contact_person_item_is_a_one_element_list`).
+                (true, Method::Get, false) if home == "crm/contactperson" => {
+                    assert_eq!(Some(data[0].clone()), store.get(&home, &id), "{what}")
+                }
                 (true, Method::Get, false) => {
                     assert_eq!(Some(data), store.get(&home, &id), "{what}")
                 }
@@ -1214,6 +1218,37 @@ fn planning_budget_sums_the_hours_booked() {
     ] {
         let msg = get(&server, &target).error_message(404);
         assert!(msg.contains("not found"), "{msg}");
+    }
+}
+
+#[test]
+fn contact_person_item_is_a_one_element_list_while_quirks_are_served() {
+    // Reported of the real API: `GET crm/contactperson/{id}` answers `"data": [{record}]`.
+    let quirky = start_light();
+    let plain = FakeServer::start(FakeConfig {
+        sizes: light_sizes(),
+        quirks: false,
+        ..FakeConfig::default()
+    })
+    .expect("fake server starts");
+    for (server, listed) in [(&quirky, true), (&plain, false)] {
+        let store = server.store();
+        let contact = store.list("crm/contactperson")[0].clone();
+        let id = contact["id"].as_str().expect("id");
+        let target = format!("/api/v2/crm/contactperson/{id}");
+        let data = get(server, &target).data();
+        if listed {
+            assert_eq!(data, json!([contact]));
+        } else {
+            assert_eq!(data, contact);
+        }
+        // Only that endpoint: other items, and the list, are as ever.
+        let org = store.list("crm/organization")[0].clone();
+        let org_id = org["id"].as_str().expect("id");
+        assert_eq!(get(server, &format!("{ORGS}/{org_id}")).data(), org);
+        let page = data_list(&get(server, "/api/v2/crm/contactperson?limit=1"));
+        assert_eq!(page, std::slice::from_ref(&contact));
+        get(server, "/api/v2/crm/contactperson/contactperson:missing").error_message(404);
     }
 }
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from simplicate.testing import FakeSimplicate
 
 from .plain_http import call
@@ -63,6 +65,23 @@ def test_add_mints_legacy_timestamps_where_the_record_type_has_them(fake: FakeSi
     hours = fake.add("hours/hours", {"hours": 1.5})
     [record] = [r for r in fake.records("hours/hours") if r["id"] == hours]
     assert "created" not in record and "modified" not in record
+
+
+# ---- the single-item quirk -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("quirks", [True, False])
+def test_a_contact_person_item_is_a_one_element_list_with_quirks(quirks: bool) -> None:
+    # Reported of the real API: GET crm/contactperson/{id} answers "data": [ {record} ].
+    with FakeSimplicate(seed=2, quirks=quirks) as fake:
+        contact = fake.records("crm/contactperson")[0]
+        answer = call(fake.url, f"crm/contactperson/{contact['id']}")
+        assert answer.json()["errors"] is None
+        assert answer.data == ([contact] if quirks else contact)
+        # Other items are records either way.
+        org = fake.records(ORG)[0]
+        assert call(fake.url, f"{ORG}/{org['id']}").data == org
+        assert call(fake.url, "crm/contactperson/contactperson:nope").error(404)
 
 
 # ---- where the documentation is silent: the fake's choices ---------------------------------------

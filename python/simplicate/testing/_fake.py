@@ -172,8 +172,10 @@ class FakeSimplicate:
     strings (``"parttime_percentage": "100.000000"``), ``"0"``/``"1"`` booleans, MySQL zero
     dates (``"0000-00-00 00:00:00"``), ``1970-01-01`` placeholders, untranslated label keys
     (``"Country_The Netherlands"``) and custom fields without a ``value`` (the README lists
-    each and where it occurs). ``quirks=False`` serves clean data instead: every field exactly
-    as the record model table types it.
+    each and where it occurs), and ``GET crm/contactperson/{id}`` answers a one-element list
+    (``"data": [{...}]``), as the real API has been reported to. ``quirks=False`` serves clean
+    data instead: every field exactly as the record model table types it, every item GET a
+    plain record.
 
     Faults are programmable with :meth:`inject`.
     """
