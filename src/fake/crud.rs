@@ -110,6 +110,12 @@ fn update(
 /// A list answer: the query language evaluated over the stored records. A plain page (no
 /// filter, sort or select) is served from the stored bytes; otherwise records are parsed one at
 /// a time and only the page's own records are kept.
+///
+/// `metadata=` words, the spec's `MetaData` model: `count` the matching records (ignoring
+/// limit and offset, as documented), `total_count` the whole collection (ignoring the filters
+/// too), `offset` and `limit` as served (the limit after the cap), `upper_limit` the cap itself
+/// ([`MAX_LIMIT`]), `nocleanup` always `false` (the fake never leaves output uncleaned, whatever
+/// the real flag means), `checksum` as [`checksum`] computes it.
 pub fn list(store: &Store, collection: &str, query: &str) -> Response {
     let query = match Query::from_query_string(query) {
         Ok(query) => query,
