@@ -138,6 +138,21 @@ fn first_id(server: &FakeServer, collection: &str) -> String {
         .to_owned()
 }
 
+/// A message type to post timeline messages with: planted, since the seed has none (a
+/// message's `messagetype_id` must name one).
+fn message_type(server: &FakeServer) -> String {
+    let planted = json!({"id": "messagetype:0000000000000001", "label": "Notitie"});
+    server
+        .store()
+        .insert("timeline/messagetype", object(planted))
+}
+
+/// `POST timeline/message` with a title (and a planted message type): the new message's id.
+fn post_message(server: &FakeServer, title: &str) -> String {
+    let body = json!({"messagetype_id": message_type(server), "title": title});
+    created_id(&send_json(server, "POST", MESSAGES, &body.to_string()))
+}
+
 fn document_body(server: &FakeServer, queue_id: &str, title: &str) -> Value {
     json!({
         "upload_queue_id": queue_id,
@@ -346,12 +361,9 @@ fn the_documented_flow_with_the_documentations_example() {
     assert_eq!(got, bytes);
 
     // "As a timeline message attachment".
-    let message = created_id(&send_json(
-        &server,
-        "POST",
-        MESSAGES,
-        r#"{"title": "Nieuw logo", "content": "Zie bijlage"}"#,
-    ));
+    let body = json!({"messagetype_id": message_type(&server), "title": "Nieuw logo",
+                      "content": "Zie bijlage"});
+    let message = created_id(&send_json(&server, "POST", MESSAGES, &body.to_string()));
     let body = json!({"message_id": message, "document_id": document}).to_string();
     let attachment = created_id(&send_json(&server, "POST", ATTACHMENTS, &body));
     assert_id(&attachment, "attachment", 32);
@@ -512,7 +524,7 @@ fn invalid_chunks_are_refused_and_change_nothing() {
         r#"{"chunk": {}}"#,
     ] {
         let msg = put_raw(&server, &id, body).error_message(400);
-        assert!(msg.contains("\"chunk\""), "{body}: {msg}");
+        assert!(msg.contains("chunk"), "{body}: {msg}");
     }
     for body in ["{}", r#"{"chunk": null}"#, r#"{"checksum": "abc"}"#] {
         let msg = put_raw(&server, &id, body).error_message(400);
@@ -631,7 +643,7 @@ fn starting_an_upload_checks_its_fields() {
     ];
     for (body, field) in cases {
         let msg = send_json(&server, "POST", UPLOAD, body).error_message(400);
-        assert!(msg.contains(&format!("\"{field}\"")), "{body}: {msg}");
+        assert!(msg.contains(field), "{body}: {msg}");
     }
     // The spec's PostChunked types file_size as a string: digits are accepted.
     let reply = send_json(
@@ -733,13 +745,17 @@ fn documents_from_uploads_check_their_fields_and_use_an_upload_once() {
     ];
     for (field, edit) in &cases {
         let msg = broken(edit.as_ref()).error_message(400);
-        assert!(msg.contains(&format!("\"{field}\"")), "{field}: {msg}");
+        assert!(msg.contains(field), "{field}: {msg}");
     }
     // None of that used the upload up. A list of links (the spec's model) is merged.
+    let (organization, project) = (
+        first_id(&server, "crm/organization"),
+        first_id(&server, "projects/project"),
+    );
     let document = created_id(&broken(&|b| {
         b.insert(
             "linked_to".into(),
-            json!([{"organization_id": "organization:1"}, {"project_id": "project:2"}]),
+            json!([{"organization_id": organization}, {"project_id": project}]),
         );
         b.insert("description".into(), json!("Getekend"));
     }));
@@ -749,21 +765,29 @@ fn documents_from_uploads_check_their_fields_and_use_an_upload_once() {
         .expect("stored");
     assert_eq!(
         record["linked_to"],
-        json!({"organization_id": "organization:1", "project_id": "project:2"})
+        json!({"organization_id": organization, "project_id": project})
     );
     assert_eq!(record["description"], "Getekend");
-    // An unknown document type is kept as given (the documentation's example names one).
+    // A document type or a linked record that does not exist is refused, naming it, and
+    // leaves the upload unused (the documentation's example ids exist only in its account).
     let queue2 = upload(&server, "b.bin", b"b");
     let mut body = document_body(&server, &queue2, "b");
     body["document_type_id"] = json!("documenttype:b423eae1f54f879041c55b3092b4a1f8");
-    let other = created_id(&send_json(&server, "POST", DOCUMENTS, &body.to_string()));
+    let msg = send_json(&server, "POST", DOCUMENTS, &body.to_string()).error_message(400);
     assert_eq!(
-        server
-            .store()
-            .get("documents/document", &other)
-            .expect("stored")["document_type"],
-        json!({"id": "documenttype:b423eae1f54f879041c55b3092b4a1f8"})
+        msg,
+        "No documenttype found with id documenttype:b423eae1f54f879041c55b3092b4a1f8 given \
+         in the document_type_id property"
     );
+    let mut body = document_body(&server, &queue2, "b");
+    body["linked_to"] = json!({"person_id": "person:b1c692b0993bb602eb694ed52cdf49ac"});
+    let msg = send_json(&server, "POST", DOCUMENTS, &body.to_string()).error_message(400);
+    assert_eq!(
+        msg,
+        "No person found with id person:b1c692b0993bb602eb694ed52cdf49ac given in the \
+         linked_to.person_id property"
+    );
+    make_document(&server, &queue2, "b");
     // Each upload backs one document.
     let msg = send_json(&server, "POST", DOCUMENTS, &good.to_string()).error_message(400);
     assert!(
@@ -1030,12 +1054,7 @@ fn the_invoice_pdf_use_case() {
 #[test]
 fn timeline_attachments_link_documents_to_messages() {
     let server = start_light();
-    let message = created_id(&send_json(
-        &server,
-        "POST",
-        MESSAGES,
-        r#"{"title": "Bijlagen"}"#,
-    ));
+    let message = post_message(&server, "Bijlagen");
     let uploaded = make_document(&server, &upload(&server, "a.pdf", b"%PDF a"), "Bijlage A");
     let seeded = first_id(&server, "documents/document");
     let invoice_document = first_id(&server, "invoices/document");
@@ -1080,7 +1099,7 @@ fn timeline_attachments_link_documents_to_messages() {
 #[test]
 fn timeline_attachment_errors_name_the_field() {
     let server = start_light();
-    let message = created_id(&send_json(&server, "POST", MESSAGES, r#"{"title": "m"}"#));
+    let message = post_message(&server, "m");
     let document = first_id(&server, "documents/document");
     let cases = [
         (json!({}), 400, "message_id"),
@@ -1098,13 +1117,13 @@ fn timeline_attachment_errors_name_the_field() {
         ),
         (
             json!({"message_id": "message:nope", "document_id": document}),
-            404,
-            "message_id",
+            400,
+            "No message found with id message:nope given in the message_id property",
         ),
         (
             json!({"message_id": message, "document_id": "document:nope"}),
-            404,
-            "document_id",
+            400,
+            "No document found with id document:nope given in the document_id property",
         ),
     ];
     for (body, status, field) in cases {

@@ -10,7 +10,8 @@ mod common;
 
 use std::collections::{BTreeMap, HashSet};
 
-use _core::fake::FakeServer;
+use _core::fake::{FakeConfig, FakeServer};
+use _core::model::model;
 use _core::registry::{self, Method, Methods, Resource, RESOURCES};
 use serde_json::{json, Value};
 
@@ -75,15 +76,13 @@ fn every_registry_operation_is_served_with_its_own_method() {
     let mut checked = 0;
     for resource in RESOURCES {
         let home = home(resource);
-        // Collection POSTs that check their body: merges need source_id/target_id, the chunked
-        // upload file_name/file_size, timeline attachments message_id/document_id.
-        let checks_body = matches!(
-            resource.name,
-            "mergeorganization" | "mergeperson" | "compareorganization" | "compareperson"
-        ) || matches!(
-            (resource.module, resource.name),
-            ("upload", "chunked") | ("timeline", "attachment")
-        );
+        // Collection POSTs that check their body: every create the model table gives required
+        // fields (merges need source_id/target_id, the chunked upload file_name/file_size,
+        // timeline attachments message_id/document_id, organizations a name, ...).
+        let checks_body = model()
+            .create(&resource.path())
+            .is_some_and(|write| !write.requires.is_empty())
+            || (resource.module, resource.name) == ("upload", "chunked");
         for (method, template) in resource.operations() {
             let existing = first_id(&server, &home);
             let id = existing
@@ -104,6 +103,17 @@ fn every_registry_operation_is_served_with_its_own_method() {
                 .actions
                 .iter()
                 .any(|a| template.ends_with(&format!("}}/{}", a.name)));
+            // Project services stored with another invoice method than FixedFee or Hours cannot
+            // be modified nor duplicated (Known Limitations).
+            let locked_service = home == "projects/service"
+                && existing.as_ref().is_some_and(|id| {
+                    store.get(&home, id).is_some_and(|service| {
+                        !matches!(
+                            service["invoice_method"].as_str(),
+                            Some("FixedFee" | "Hours")
+                        )
+                    })
+                });
             let expected = match (template.contains("{id}"), method) {
                 (false, Method::Get) => 200,
                 (false, Method::Post) if checks_body => 400, // "{}" lacks the fields
@@ -113,6 +123,7 @@ fn every_registry_operation_is_served_with_its_own_method() {
                 (false, Method::Delete) => panic!("no collection takes DELETE: {what}"),
                 (true, _) if existing.is_none() => 404,
                 (true, Method::Put) if resource.name == "quoteemail" => 400, // no email
+                (true, Method::Put | Method::Post) if locked_service => 400,
                 (true, _) => 200,
             };
             assert_eq!(reply.status, expected, "{what}: {}", reply.text());
@@ -134,6 +145,10 @@ fn every_registry_operation_is_served_with_its_own_method() {
                     assert!(store.get(&resource.path(), &new).is_some(), "{what}");
                 }
                 (false, Method::Put, _) => assert_eq!(data, Value::Null, "{what}"),
+                // The single-item quirk (`contact_person_item_is_a_one_element_list`).
+                (true, Method::Get, false) if home == "crm/contactperson" => {
+                    assert_eq!(Some(data[0].clone()), store.get(&home, &id), "{what}")
+                }
                 (true, Method::Get, false) => {
                     assert_eq!(Some(data), store.get(&home, &id), "{what}")
                 }
@@ -191,6 +206,11 @@ fn every_route_refuses_other_methods_with_405_and_allow() {
             let turn = refused % others.len();
             for method in [others[turn], others[(turn + 1) % others.len()]] {
                 let reply = send_json(server, method, &target, "{}");
+                if method == "DELETE" && target.starts_with("/api/v2/invoices/payment/") {
+                    // A limitation, answered as one (`payments_cannot_be_deleted`).
+                    assert_eq!(reply.error_message(400), "Payments cannot be deleted");
+                    continue;
+                }
                 let msg = reply.error_message(405);
                 let expected = allow(methods);
                 assert_eq!(
@@ -723,6 +743,101 @@ fn metadata_count_is_the_number_of_matches() {
 }
 
 #[test]
+fn every_metadata_word_of_the_spec_is_answered() {
+    let server = start_light();
+    let target = format!(
+        "{ORGS}?q[is_active]=1&limit=3&offset=2&sort=name\
+         &metadata=count,total_count,offset,limit,upper_limit,nocleanup,checksum"
+    );
+    let reply = get(&server, &target);
+    let metadata = reply.json()["metadata"].clone();
+    let active = server
+        .store()
+        .list("crm/organization")
+        .iter()
+        .filter(|o| o["is_active"] == json!(true))
+        .count();
+    assert!(active > 5 && active < 20, "{active}");
+    let checksum = metadata["checksum"]
+        .as_str()
+        .expect("checksum is text")
+        .to_owned();
+    assert_eq!(
+        metadata,
+        json!({"count": active, "total_count": 20, "offset": 2, "limit": 3,
+               "upper_limit": 100, "nocleanup": false, "checksum": checksum})
+    );
+    // The spec's order, and only what was asked for.
+    let text = reply.text();
+    let keys = [
+        "\"count\"",
+        "\"total_count\"",
+        "\"offset\"",
+        "\"limit\"",
+        "\"upper_limit\"",
+        "\"nocleanup\"",
+        "\"checksum\"",
+    ];
+    let at: Vec<usize> = keys.iter().map(|k| text.find(k).unwrap()).collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "{text}");
+    let only = get(
+        &server,
+        &format!("{ORGS}?limit=1&metadata=total_count,upper_limit"),
+    );
+    assert_eq!(
+        only.json()["metadata"],
+        json!({"total_count": 20, "upper_limit": 100})
+    );
+    // The plain path (stored bytes) answers the same words.
+    let plain = get(
+        &server,
+        &format!("{ORGS}?limit=500&metadata=count,total_count,limit"),
+    );
+    assert_eq!(
+        plain.json()["metadata"],
+        json!({"count": 20, "total_count": 20, "limit": 100})
+    );
+
+    // The checksum: 16 hex digits, stable while the page is unchanged, not about `select`, and
+    // different when a record of the page is updated, or the page holds other records.
+    assert!(checksum.len() == 16 && is_hex(&checksum), "{checksum}");
+    let of = |query: &str| -> String {
+        let reply = get(&server, &format!("{ORGS}?{query}&metadata=checksum"));
+        reply.json()["metadata"]["checksum"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let page = "q[is_active]=1&limit=3&offset=2&sort=name";
+    assert_eq!(of(page), checksum);
+    assert_eq!(of(&format!("{page}&select=name")), checksum);
+    assert_ne!(of("q[is_active]=1&limit=3&offset=3&sort=name"), checksum);
+    assert_ne!(of("q[is_active]=1&limit=2&offset=2&sort=name"), checksum);
+    assert_eq!(of("limit=0"), of("q[name]=nobody"));
+    let second = ids(&data_list(&get(&server, &format!("{ORGS}?{page}"))))[1].clone();
+    sleep_into_next_second();
+    let reply = send_json(
+        &server,
+        "PUT",
+        &format!("{ORGS}/{second}"),
+        r#"{"note": "changed"}"#,
+    );
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    assert_ne!(of(page), checksum);
+}
+
+#[test]
+fn unknown_metadata_words_are_400_naming_them() {
+    let server = shared();
+    for word in ["total", "COUNT", "upperlimit", "check_sum"] {
+        let message = get(server, &format!("{ORGS}?metadata=count,{word}")).error_message(400);
+        assert!(message.starts_with("metadata: "), "{message}");
+        assert!(message.contains(&format!("'{word}'")), "{message}");
+        assert!(message.contains("total_count"), "{message}");
+    }
+}
+
+#[test]
 fn services_by_invoice_method_sorted_by_budget() {
     // The documentation's example: /projects/service?q[invoice_method][in]=FixedFee,Subscription&sort=-budget
     let server = shared();
@@ -839,6 +954,9 @@ fn assert_duplicate(original: &Value, copy: &Value, new_id: &str, overrides: &Va
         match key.as_str() {
             "id" => assert_eq!(copy[key], new_id),
             "created_at" | "updated_at" => assert_recent(&copy[key]),
+            // The legacy timestamps are the copy's own too.
+            "created" => assert_eq!(copy[key], copy["created_at"]),
+            "modified" => assert_eq!(copy[key], copy["updated_at"]),
             _ => match overrides.get(key) {
                 Some(v) => assert_eq!(&copy[key], v, "{key}"),
                 None => assert_eq!(&copy[key], value, "{key}"),
@@ -852,12 +970,16 @@ fn duplicate_copies_a_record_with_a_new_id() {
     let server = start_light();
     let store = server.store();
     let services = store.list("projects/service");
+    // Only FixedFee and Hours services can be written (Known Limitations), copies included.
+    let writable = |s: &&Value| matches!(s["invoice_method"].as_str(), Some("FixedFee" | "Hours"));
     let uuid = services
         .iter()
+        .filter(writable)
         .find(|s| s["id"].as_str().is_some_and(|id| !id.contains(':')))
         .expect("a service with a UUID id");
     let classic = services
         .iter()
+        .filter(writable)
         .find(|s| {
             s["id"]
                 .as_str()
@@ -894,6 +1016,23 @@ fn duplicate_copies_a_record_with_a_new_id() {
         &format!("{SERVICES}?offset={}", services.len() + 1),
     ));
     assert_eq!(last[0]["name"], "Kopie");
+    // A subscription service cannot be copied: only FixedFee and Hours services are written.
+    let subscription = store.insert(
+        "projects/service",
+        object(json!({"name": "Onderhoud", "invoice_method": "Subscription"})),
+    );
+    let msg = send_json(
+        &server,
+        "POST",
+        &format!("{SERVICES}/{subscription}/duplicate"),
+        "{}",
+    )
+    .error_message(400);
+    assert_eq!(
+        msg,
+        "Project services with invoice_method Subscription cannot be created; only FixedFee or \
+         Hours"
+    );
 
     // Sales, with an empty body: an exact copy.
     let sale = store.list("sales/sales")[0].clone();
@@ -917,7 +1056,9 @@ fn duplicate_copies_a_record_with_a_new_id() {
         &server,
         "POST",
         "/api/v2/sales/service",
-        r#"{"name": "Advies", "price": "950.00"}"#,
+        &json!({"sales_id": sale["id"], "name": "Advies", "invoice_method": "FixedFee",
+                "price": "950.00"})
+        .to_string(),
     ));
     let new = created_id(&send_json(
         &server,
@@ -1003,13 +1144,17 @@ fn planning_budget_sums_the_hours_booked() {
         service_entries,
     );
 
-    // Booking more hours shows up in both; deleting an entry takes it away again.
+    // Booking more hours (the PostHours body: ids, not objects) shows up in both; deleting an
+    // entry takes it away again.
+    let first = |collection: &str| store.list(collection)[0]["id"].clone();
+    let body = json!({"employee_id": first("hrm/employee"), "project_id": project,
+                      "projectservice_id": service, "type_id": first("hours/hourstype"),
+                      "start_date": "2025-01-06 09:00:00", "hours": 2.5});
     let booked = created_id(&send_json(
         &server,
         "POST",
         "/api/v2/hours/hours",
-        &json!({"project": {"id": project}, "projectservice": {"id": service}, "hours": 2.5})
-            .to_string(),
+        &body.to_string(),
     ));
     let data = get(&server, &project_target).data();
     assert_budget(
@@ -1049,7 +1194,10 @@ fn planning_budget_sums_the_hours_booked() {
         &server,
         "POST",
         PROJECTS,
-        &json!({"name": "Nieuw", "budget": budget}).to_string(),
+        &json!({"name": "Nieuw", "budget": budget,
+                "my_organization_profile_id": first("crm/myorganizationprofile"),
+                "organization_id": first("crm/organization")})
+        .to_string(),
     ));
     let data = get(&server, &format!("{PROJECTS}/{new}/planningBudget")).data();
     assert_budget(&data, &new, &budget, 0.0, 0);
@@ -1070,6 +1218,37 @@ fn planning_budget_sums_the_hours_booked() {
     ] {
         let msg = get(&server, &target).error_message(404);
         assert!(msg.contains("not found"), "{msg}");
+    }
+}
+
+#[test]
+fn contact_person_item_is_a_one_element_list_while_quirks_are_served() {
+    // Reported of the real API: `GET crm/contactperson/{id}` answers `"data": [{record}]`.
+    let quirky = start_light();
+    let plain = FakeServer::start(FakeConfig {
+        sizes: light_sizes(),
+        quirks: false,
+        ..FakeConfig::default()
+    })
+    .expect("fake server starts");
+    for (server, listed) in [(&quirky, true), (&plain, false)] {
+        let store = server.store();
+        let contact = store.list("crm/contactperson")[0].clone();
+        let id = contact["id"].as_str().expect("id");
+        let target = format!("/api/v2/crm/contactperson/{id}");
+        let data = get(server, &target).data();
+        if listed {
+            assert_eq!(data, json!([contact]));
+        } else {
+            assert_eq!(data, contact);
+        }
+        // Only that endpoint: other items, and the list, are as ever.
+        let org = store.list("crm/organization")[0].clone();
+        let org_id = org["id"].as_str().expect("id");
+        assert_eq!(get(server, &format!("{ORGS}/{org_id}")).data(), org);
+        let page = data_list(&get(server, "/api/v2/crm/contactperson?limit=1"));
+        assert_eq!(page, std::slice::from_ref(&contact));
+        get(server, "/api/v2/crm/contactperson/contactperson:missing").error_message(404);
     }
 }
 
@@ -1133,11 +1312,19 @@ fn employeeexpense_shows_one_of_the_employee_expenses() {
 fn quoteemail_appends_one_address() {
     let server = start_light();
     let store = server.store();
+    // Quote templates are not seeded: one is planted for the quote to name.
+    let template = store.insert(
+        "sales/quotetemplate",
+        object(json!({"name": "Standaard offerte"})),
+    );
+    let sale = store.list("sales/sales")[0]["id"].clone();
+    let body = json!({"sales_id": sale, "quotetemplate_id": template,
+                      "quote_subject": "Offerte website"});
     let quote = created_id(&send_json(
         &server,
         "POST",
         "/api/v2/sales/quote",
-        r#"{"quote_subject": "Offerte website"}"#,
+        &body.to_string(),
     ));
     let target = format!("/api/v2/sales/quoteemail/{quote}");
     for email in ["jan@klant.nl", "piet@klant.nl"] {

@@ -519,7 +519,7 @@ fn post_creates_a_record_with_server_assigned_id_and_timestamps() {
         ORGS,
         r#"{"id": "organization:evil", "name": "Acme B.V.", "coc_code": "12345678",
             "created_at": "2000-01-01 00:00:00", "updated_at": "2000-01-01 00:00:00",
-            "visiting_address": {"locality": "Delft"}}"#,
+            "visiting_address": {"locality": "Delft", "country_code": "NL"}}"#,
     );
     let id = created_id(&reply);
     assert_id(&id, "organization", 32);
@@ -528,10 +528,17 @@ fn post_creates_a_record_with_server_assigned_id_and_timestamps() {
     assert_eq!(record["id"], id.as_str());
     assert_eq!(record["name"], "Acme B.V.");
     assert_eq!(record["coc_code"], "12345678");
-    assert_eq!(record["visiting_address"], json!({"locality": "Delft"}));
+    assert_eq!(
+        record["visiting_address"],
+        json!({"locality": "Delft", "country_code": "NL"})
+    );
     assert_recent(&record["created_at"]);
     assert_recent(&record["updated_at"]);
     assert_eq!(record["created_at"], record["updated_at"]);
+    // The legacy timestamps of organizations (the real fixture's `created`/`modified`) mirror
+    // the new ones.
+    assert_eq!(record["created"], record["created_at"]);
+    assert_eq!(record["modified"], record["updated_at"]);
     let keys: Vec<&String> = record.as_object().expect("object").keys().collect();
     assert_eq!(keys[0], "id", "id leads the record");
 
@@ -555,15 +562,40 @@ fn post_creates_a_record_with_server_assigned_id_and_timestamps() {
         r#"{"name": "Acme B.V."}"#,
     ));
     assert_ne!(again, id);
-    // The prefix follows the resource (the registry's id prefix).
-    for (path, prefix) in [
-        ("/api/v2/hrm/employee", "employee"),
-        (SERVICES, "service"),
-        ("/api/v2/sales/sales", "sales"),
-        ("/api/v2/hours/hours", "hours"),
-        ("/api/v2/crm/document", "document"),
+    // The prefix follows the resource (the registry's id prefix). Each body holds what the
+    // resource requires, naming seeded records.
+    let first = |collection: &str| server.store().list(collection)[0]["id"].clone();
+    let (person, project, service) = (
+        first("crm/person"),
+        first("projects/project"),
+        first("projects/service"),
+    );
+    for (path, prefix, body) in [
+        (
+            "/api/v2/hrm/employee",
+            "employee",
+            json!({"person_id": person}),
+        ),
+        (
+            SERVICES,
+            "service",
+            json!({"project_id": project, "name": "Advies", "invoice_method": "Hours"}),
+        ),
+        (
+            "/api/v2/sales/sales",
+            "sales",
+            json!({"subject": "Website", "person_id": person}),
+        ),
+        (
+            "/api/v2/hours/hours",
+            "hours",
+            json!({"employee_id": first("hrm/employee"), "project_id": project,
+                   "projectservice_id": service, "type_id": first("hours/hourstype"),
+                   "start_date": "2025-01-06 09:00:00"}),
+        ),
+        ("/api/v2/crm/document", "document", json!({})),
     ] {
-        let id = created_id(&send_json(&server, "POST", path, "{}"));
+        let id = created_id(&send_json(&server, "POST", path, &body.to_string()));
         assert_id(&id, prefix, 32);
         assert_eq!(get(&server, &format!("{path}/{id}")).status, 200, "{path}");
     }
@@ -677,7 +709,8 @@ fn put_updates_top_level_fields_and_bumps_updated_at() {
         &target,
         r#"{"name": "Renamed", "id": "organization:other", "created_at": "2000-01-01 00:00:00",
             "updated_at": "2000-01-01 00:00:00",
-            "visiting_address": {"locality": "Utrecht"}, "note": "new field", "extra": [1, 2]}"#,
+            "visiting_address": {"locality": "Utrecht", "country_code": "NL"},
+            "note": "new field", "extra": [1, 2]}"#,
     );
     assert_eq!(reply.status, 200);
     assert_eq!(
@@ -690,14 +723,19 @@ fn put_updates_top_level_fields_and_bumps_updated_at() {
     assert_eq!(after["name"], "Renamed");
     assert_eq!(after["note"], "new field");
     assert_eq!(after["extra"], json!([1, 2]));
-    assert_eq!(
-        after["visiting_address"],
-        json!({"locality": "Utrecht"}),
-        "nested objects are replaced whole"
-    );
+    // A nested object is merged into the stored one: the street stays, the town changes.
+    let mut address = before["visiting_address"].clone();
+    address["locality"] = json!("Utrecht");
+    address["country_code"] = json!("NL");
+    assert!(address["line_1"].as_str().is_some_and(|s| !s.is_empty()));
+    assert_eq!(after["visiting_address"], address);
     assert_eq!(after["created_at"], before["created_at"]);
     assert_ne!(after["updated_at"], before["updated_at"]);
     assert_recent(&after["updated_at"]);
+    // `modified` moves with `updated_at`; `created` never changes.
+    assert_eq!(before["created"], before["created_at"]);
+    assert_eq!(after["created"], before["created"]);
+    assert_eq!(after["modified"], after["updated_at"]);
     for untouched in [
         "email",
         "phone",
@@ -850,8 +888,8 @@ fn same_seed_same_data_different_seed_different_data() {
     assert_eq!(a.store().seed(), 42);
     // Created ids are part of the seeded state too.
     let (ia, ib) = (
-        created_id(&send_json(&a, "POST", ORGS, "{}")),
-        created_id(&send_json(&b, "POST", ORGS, "{}")),
+        created_id(&send_json(&a, "POST", ORGS, r#"{"name": "New"}"#)),
+        created_id(&send_json(&b, "POST", ORGS, r#"{"name": "New"}"#)),
     );
     assert_eq!(ia, ib);
 }
@@ -896,6 +934,8 @@ fn store_insert_from_the_host_is_served() {
     let record = get(&server, &format!("{ORGS}/{id}")).data();
     assert_eq!(record["name"], "Planted");
     assert_recent(&record["created_at"]);
+    assert_eq!(record["created"], record["created_at"]);
+    assert_eq!(record["modified"], record["updated_at"]);
 
     // Given timestamps are kept, so tests can plant history.
     let old = store.insert(
@@ -905,6 +945,9 @@ fn store_insert_from_the_host_is_served() {
     let record = store.get("crm/organization", &old).expect("stored");
     assert_eq!(record["created_at"], "2020-02-02 10:00:00");
     assert_eq!(record["updated_at"], "2021-03-03 11:00:00");
+    // The legacy timestamps follow them where the record does not bring its own.
+    assert_eq!(record["created"], "2020-02-02 10:00:00");
+    assert_eq!(record["modified"], "2021-03-03 11:00:00");
     assert_eq!(store.list("crm/organization").len(), 22);
     // ... and planted history is what queries see.
     let page = data_list(&get(

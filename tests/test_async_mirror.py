@@ -252,7 +252,7 @@ async def test_closed_client_refuses_calls_before_sending(fake: FakeSimplicate) 
     await c.aclose()
     assert "closed" in repr(c)
     with pytest.raises(RuntimeError, match="closed"):
-        await c.post("crm/person", {"first_name": "x"})
+        await c.post("crm/person", {"first_name": "x", "family_name": "Test"})
     with pytest.raises(RuntimeError, match="closed"):
         await c.crm.organization.list().to_list()
     assert fake.requests == []
@@ -788,7 +788,7 @@ async def test_a_post_answered_503_is_not_repeated(fake: FakeSimplicate) -> None
     fake.inject("crm/person", method="POST", status=503, times=1)
     async with fake.async_client(**FAST) as c:
         with pytest.raises(simplicate.ServiceUnavailableError):
-            await c.crm.person.create({"first_name": "Once"})
+            await c.crm.person.create({"first_name": "Once", "family_name": "Test"})
     assert len(served(fake, "POST", "crm/person")) == 1
     assert len(fake.records("crm/person")) == before
 
@@ -797,7 +797,7 @@ async def test_a_post_is_retried_after_429(fake: FakeSimplicate) -> None:
     before = len(fake.records("crm/person"))
     fake.inject("crm/person", method="POST", status=429, retry_after=0.05, times=2)
     async with fake.async_client(**FAST) as c:
-        new_id = await c.crm.person.create({"first_name": "Patient"})
+        new_id = await c.crm.person.create({"first_name": "Patient", "family_name": "Test"})
     assert new_id.startswith("person:")
     assert [r.status for r in served(fake, "POST", "crm/person")] == [429, 429, 200]
     assert len(fake.records("crm/person")) == before + 1
@@ -846,7 +846,9 @@ async def test_simplicate_async_client_is_wired_to_simplicate_fake(
     assert isinstance(simplicate_async_client, simplicate.AsyncClient)
     assert simplicate_async_client.base_url == simplicate_fake.url
     assert simplicate_async_client.rate_limit is None  # the shared fake has no limit
-    new = await simplicate_async_client.crm.person.create({"first_name": "Plugin"})
+    new = await simplicate_async_client.crm.person.create(
+        {"first_name": "Plugin", "family_name": "Test"}
+    )
     assert any(r["id"] == new for r in simplicate_fake.records("crm/person"))
 
 
@@ -903,7 +905,8 @@ kept = []
 
 @pytest.mark.asyncio
 async def test_pytest_asyncio(simplicate_async_client, simplicate_fake):
-    new = await simplicate_async_client.crm.person.create({"first_name": "Plugin"})
+    person = {"first_name": "Plugin", "family_name": "Test"}
+    new = await simplicate_async_client.crm.person.create(person)
     assert any(r["id"] == new for r in simplicate_fake.records("crm/person"))
     kept.append(simplicate_async_client)
 

@@ -86,6 +86,14 @@ def make_document(fake: FakeSimplicate, queue_id: str, title: str) -> str:
     return data["id"]
 
 
+def post_message(fake: FakeSimplicate, title: str) -> str:
+    """A timeline message, of a message type planted for it (the seed has none, and a
+    message's ``messagetype_id`` must name one)."""
+    message_type = fake.add("timeline/messagetype", {"label": "Notitie"})
+    body = {"messagetype_id": message_type, "title": title}
+    return call(fake.url, "timeline/message", method="POST", body=body).data["id"]
+
+
 def download(fake: FakeSimplicate, document_id: str) -> Answer:
     return call(fake.url, f"{DOWNLOAD}/{document_id}")
 
@@ -123,7 +131,7 @@ def test_the_documented_flow(fake: FakeSimplicate) -> None:
     assert got.headers["content-disposition"] == 'attachment; filename="simplicate-logo.png"'
     assert hashlib.sha256(got.body).hexdigest() == hashlib.sha256(logo).hexdigest()
 
-    message = call(fake.url, "timeline/message", method="POST", body={"title": "Logo"}).data["id"]
+    message = post_message(fake, "Logo")
     body = {"message_id": message, "document_id": document_id}
     attachment = call(fake.url, "timeline/attachment", method="POST", body=body).data["id"]
     assert attachment.startswith("attachment:")
@@ -293,15 +301,15 @@ def test_the_invoice_pdf_use_case(fake: FakeSimplicate) -> None:
 
 
 def test_timeline_attachment_errors(fake: FakeSimplicate) -> None:
-    message = call(fake.url, "timeline/message", method="POST", body={"title": "m"}).data["id"]
+    message = post_message(fake, "m")
     invoice_document = first_id(fake, "invoices/document")
     ok = {"message_id": message, "document_id": invoice_document}
     assert call(fake.url, "timeline/attachment", method="POST", body=ok).status == 200
     for body, status, field in [
         ({"document_id": invoice_document}, 400, "message_id"),
         ({"message_id": message}, 400, "document_id"),
-        ({"message_id": "message:nope", "document_id": invoice_document}, 404, "message_id"),
-        ({"message_id": message, "document_id": "document:nope"}, 404, "document_id"),
+        ({"message_id": "message:nope", "document_id": invoice_document}, 400, "message_id"),
+        ({"message_id": message, "document_id": "document:nope"}, 400, "document_id"),
     ]:
         answer = call(fake.url, "timeline/attachment", method="POST", body=body)
         assert field in answer.error(status)

@@ -641,6 +641,57 @@ def test_metadata_count_and_limit(empty: FakeSimplicate) -> None:
     assert ok(empty, ORG, "limit=1&metadata=count")["metadata"] == {"count": 18}
 
 
+def test_metadata_words_of_the_spec(empty: FakeSimplicate) -> None:
+    # The spec's MetaData model: count, total_count, offset, limit, upper_limit, nocleanup,
+    # checksum. The documentation explains only count, limit and offset.
+    names = ["Amy", "Bob", "Tommy", "Dan", "Jimmy", "Emmy", "Fred"]
+    planted = {
+        name: empty.add(ORG, {"name": name, **stamp("2024-05-01 09:00:00")}) for name in names
+    }
+    every = "count,total_count,offset,limit,upper_limit,nocleanup,checksum"
+    body = ok(empty, ORG, f"q[name]=*my*&limit=2&offset=1&metadata={every}")
+    metadata = body["metadata"]
+    checksum = metadata.pop("checksum")
+    # count: the matches; total_count: the whole collection, filters ignored; upper_limit: the
+    # largest page served; nocleanup: false (the fake never leaves anything to clean up).
+    assert metadata == {
+        "count": 4,
+        "total_count": 7,
+        "offset": 1,
+        "limit": 2,
+        "upper_limit": 100,
+        "nocleanup": False,
+    }
+    assert list(body) == ["metadata", "data", "errors", "debug"]
+    assert [r["id"] for r in body["data"]] == [planted["Tommy"], planted["Jimmy"]]
+    assert re.fullmatch(r"[0-9a-f]{16}", checksum)
+    # A limit above the cap: `limit` is what is served, `upper_limit` why.
+    assert ok(empty, ORG, "limit=500&metadata=limit,upper_limit")["metadata"] == {
+        "limit": 100,
+        "upper_limit": 100,
+    }
+
+    def checksum_of(query: str) -> str:
+        return ok(empty, ORG, f"{query}&metadata=checksum")["metadata"]["checksum"]
+
+    page = "q[name]=*my*&limit=2&offset=1"
+    # Stable while the page is unchanged, whatever is selected.
+    assert checksum_of(page) == checksum
+    assert checksum_of(page + "&select=name") == checksum
+    # Another page, another checksum.
+    assert checksum_of("q[name]=*my*&limit=2&offset=2") != checksum
+    # A record of the page updated: the page's checksum changes.
+    assert request(empty, "PUT", f"{ORG}/{planted['Jimmy']}", body={"note": "x"}).status == 200
+    assert checksum_of(page) != checksum
+    # The checksum of an unfiltered page follows additions too.
+    before = checksum_of("limit=100")
+    empty.add(ORG, {"name": "Late"})
+    assert checksum_of("limit=100") != before
+    # Unknown words are still refused, naming the word.
+    reply = request(empty, "GET", ORG, "metadata=count,total")
+    assert reply.status == 400 and "'total'" in reply.body["errors"][0]
+
+
 # ---- Tracking creates and updates ----------------------------------------------------------------
 
 

@@ -37,7 +37,7 @@ def test_redirect_to_same_host_other_port_is_another_origin(
         Reply(307, "", "text/plain", {"Location": f"{elsewhere.url}/crm/person"}),
     )
     with origin.client() as c, pytest.raises(APIStatusError):
-        c.post("crm/person", {"first_name": "A"})
+        c.post("crm/person", {"first_name": "A", "family_name": "Test"})
     assert elsewhere.seen == []
 
 

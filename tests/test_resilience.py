@@ -47,7 +47,7 @@ def test_a_post_answered_503_is_not_repeated(fake: FakeSimplicate) -> None:
 def test_a_post_that_timed_out_is_not_repeated(fake: FakeSimplicate) -> None:
     fake.inject("crm/person", method="POST", delay=1.0, times=1)
     with fake.client(timeout=0.3, **FAST) as client, pytest.raises(simplicate.APITimeoutError):
-        client.post("crm/person", {"first_name": "Slow"})
+        client.post("crm/person", {"first_name": "Slow", "family_name": "Test"})
     time.sleep(1.0)  # let the delayed request land server-side
     assert len(served(fake, "POST", "crm/person")) == 1
 
@@ -56,7 +56,7 @@ def test_a_post_is_retried_after_429(fake: FakeSimplicate) -> None:
     before = len(fake.records("crm/person"))
     fake.inject("crm/person", method="POST", status=429, retry_after=0.05, times=2)
     with fake.client(**FAST) as client:
-        new_id = client.crm.person.create({"first_name": "Patient"})
+        new_id = client.crm.person.create({"first_name": "Patient", "family_name": "Test"})
     assert new_id.startswith("person:")
     assert [r.status for r in served(fake, "POST", "crm/person")] == [429, 429, 200]
     assert len(fake.records("crm/person")) == before + 1
@@ -73,7 +73,7 @@ def test_a_post_that_never_reached_the_server_is_retried(caplog) -> None:
         ) as client,
         pytest.raises(simplicate.APIConnectionError),
     ):
-        client.post("crm/person", {"first_name": "x"})
+        client.post("crm/person", {"first_name": "x", "family_name": "Test"})
     retries = [r for r in caplog.records if r.name == "simplicate"]
     assert len(retries) == 3
     assert "retrying POST" in retries[0].getMessage()
@@ -230,7 +230,9 @@ def test_eight_threads_mixed_calls_for_30_seconds(fake: FakeSimplicate) -> None:
                 while time.monotonic() < stop:
                     i += 1
                     if i % 4 == 0:
-                        new = client.crm.person.create({"first_name": f"T{n}-{i}"})
+                        new = client.crm.person.create(
+                            {"first_name": f"T{n}-{i}", "family_name": "T"}
+                        )
                         assert client.crm.person.get(new)["first_name"] == f"T{n}-{i}"
                         client.crm.person.update(new, {"family_name": "X"})
                         client.crm.person.delete(new)

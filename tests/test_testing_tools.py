@@ -61,7 +61,8 @@ def test_pytest_plugin_fixtures(tmp_path) -> None:
             import pytest
 
             def test_client_is_wired(simplicate_client, simplicate_fake):
-                new = simplicate_client.post("crm/person", {"first_name": "Plugin"})["id"]
+                person = {"first_name": "Plugin", "family_name": "Test"}
+                new = simplicate_client.post("crm/person", person)["id"]
                 assert any(r["id"] == new for r in simplicate_fake.records("crm/person"))
 
             def test_each_test_starts_fresh(simplicate_fake):

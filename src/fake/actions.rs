@@ -115,7 +115,9 @@ fn duplicate(call: &Call, collection: &str, name: &str, id: &str) -> Response {
     envelope::ok(&id_data(&new_id))
 }
 
-/// `GET .../{id}/planningBudget`: the record's budget next to the hours booked on it.
+/// `GET .../{id}/planningBudget`: the record's budget next to the hours booked on it: seeded
+/// entries name their project and service as objects (`project.id`), entries created over the
+/// API as ids (`project_id`, the `PostHours` body).
 fn planning_budget(store: &Store, collection: &str, name: &str, id: &str) -> Response {
     let Some(record) = store.get(collection, id) else {
         return not_found(name, id);
@@ -125,11 +127,12 @@ fn planning_budget(store: &Store, collection: &str, name: &str, id: &str) -> Res
     } else {
         "projectservice"
     };
+    let link_id = format!("{link}_id");
     let (mut hours, mut entries) = (0.0_f64, 0_usize);
     store.with_collection("hours/hours", |all| {
         for bytes in all.iter_raw() {
             let entry = super::store::decode(bytes);
-            if entry[link]["id"].as_str() == Some(id) {
+            if entry[link]["id"].as_str() == Some(id) || entry[&link_id].as_str() == Some(id) {
                 hours += entry["hours"].as_f64().unwrap_or(0.0);
                 entries += 1;
             }

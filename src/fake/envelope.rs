@@ -11,15 +11,24 @@ use http::StatusCode;
 use serde::Serialize;
 use serde_json::Value;
 
-/// The optional `metadata` block of a list answer; only the requested keys are present.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
+/// The optional `metadata` block of a list answer; only the requested keys are present, in the
+/// order of the spec's `MetaData` model. What each holds is decided in `crud::list`.
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
 pub struct Metadata {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<usize>,
+    pub total_count: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub upper_limit: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nocleanup: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub checksum: Option<String>,
 }
 
 // `metadata` leads the object: a client that reads the total count from the first page can find

@@ -767,9 +767,9 @@ fn json_kind(value: &Value) -> &'static str {
     }
 }
 
-/// The document type a document names: the seeded (or planted) record's `{id, label}` when
-/// there is one, else `{id}` as given (document types are not checked: the documentation's
-/// example names one no fake holds).
+/// The document type a document names: the seeded (or planted) record's `{id, label}`, else
+/// `{id}` as given (`validate.rs` has refused types that do not exist, so that is only a type
+/// deleted between the check and the write).
 fn document_type(store: &Store, id: &str) -> Value {
     match store.get("documents/documenttype", id) {
         Some(Value::Object(t)) => {

@@ -5,7 +5,9 @@
 //! quirks, deterministic seed data. Pure Rust, no pyo3 types, so `cargo test` covers it.
 //!
 //! - `server`: start/stop on a dedicated thread and runtime
-//! - `routes`: authentication, routing through the registry, body validation
+//! - `routes`: authentication, routing through the registry, reading bodies
+//! - `validate`: write bodies checked against the record model table, as the real API checks
+//!   them (required fields, referenced ids, field kinds, the documented limitations)
 //! - `crud`: list (the query language), get, create, update, delete
 //! - `actions`: everything that is not plain CRUD
 //! - `files`: the chunked upload, documents' bytes and downloads, timeline attachments
@@ -29,6 +31,7 @@ mod routes;
 mod seed;
 mod server;
 mod store;
+mod validate;
 
 pub use faults::{glob_matches, FaultError, FaultHandle, FaultKind, FaultOptions, MAX_DELAY_SECS};
 pub use log::{LoggedRequest, RequestLog, LOG_CAPACITY};

@@ -1,5 +1,6 @@
 //! HTTP face of the fake: authentication, routing through the endpoint registry, the request
-//! log, and body validation.
+//! log, and reading bodies (what a body must hold is `validate.rs`'s business, asked here for
+//! every write before any handler runs, so no write path can store an unchecked body).
 //!
 //! One fallback handler routes by hand instead of axum's path router, because the fake must
 //! answer like Simplicate, not like axum: authentication before everything (even unknown
@@ -27,7 +28,7 @@ use super::faults::{Action, Canned, FaultKind, Faults};
 use super::log::{unix_now, LoggedRequest, RequestLog};
 use super::ratelimit::{retry_after_secs, RateLimiter};
 use super::store::Store;
-use super::{actions, crud};
+use super::{actions, crud, validate};
 use crate::registry::{self, Method, Route};
 
 const PREFIX: &str = "/api/v2/";
@@ -250,6 +251,9 @@ async fn route(app: &AppState, request: Request) -> Response {
         return unknown();
     };
     let allowed = route.methods();
+    if let Some(refused) = refused_business_method(route, parts.method.as_str()) {
+        return refused;
+    }
     let method = match Method::parse(parts.method.as_str()) {
         Some(method) if allowed.contains(method) => method,
         _ => {
@@ -279,7 +283,24 @@ async fn route(app: &AppState, request: Request) -> Response {
         query: parts.uri.query().unwrap_or(""),
         body,
     };
+    if let Some(refused) = validate::refusal(&call) {
+        return refused;
+    }
     actions::special(&call).unwrap_or_else(|| crud::handle(&call))
+}
+
+/// Methods a path does not take, refused the way the real API refuses a business rule (400 and
+/// the error envelope) instead of with the generic 405: `DELETE invoices/payment/{id}`.
+/// Payments cannot be deleted through the API (the spec gives them GET, POST and PUT only). It
+/// is a known, deliberate limitation of an existing resource, not a path the API lacks, so a
+/// client gets the business-level answer Simplicate gives for its limitations, which a client
+/// can show its user, rather than a routing error.
+fn refused_business_method(route: Route<'_>, method: &str) -> Option<Response> {
+    let resource = route.resource();
+    let payment_item = matches!(route, Route::Item(..))
+        && (resource.module, resource.name) == ("invoices", "payment");
+    (payment_item && method.eq_ignore_ascii_case("DELETE"))
+        .then(|| envelope::error(StatusCode::BAD_REQUEST, "Payments cannot be deleted"))
 }
 
 fn authorised(app: &AppState, headers: &HeaderMap) -> bool {

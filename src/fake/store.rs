@@ -219,15 +219,60 @@ fn id_prefix(collection: &str) -> &str {
         .unwrap_or_else(|| collection.rsplit('/').next().unwrap_or(collection))
 }
 
-/// A POST body as stored: without the client's `id`, with the server's timestamps.
-fn server_owned(body: Map<String, Value>) -> Map<String, Value> {
+/// The legacy timestamps older record types carry beside `created_at`/`updated_at` (the real
+/// fixtures show them), each with the field it mirrors: `created` (= `created_at`), `modified`
+/// and contracts' `last_updated` (= `updated_at`). Only those the model table gives
+/// `collection`'s record type.
+fn legacy_timestamps(collection: &str) -> Vec<(&'static str, &'static str)> {
+    const LEGACY: [(&str, &str); 3] = [
+        ("created", "created_at"),
+        ("modified", "updated_at"),
+        ("last_updated", "updated_at"),
+    ];
+    let Some(record) = crate::model::model().record(collection) else {
+        return Vec::new();
+    };
+    LEGACY
+        .into_iter()
+        .filter(|(legacy, _)| record.field(legacy).is_some())
+        .collect()
+}
+
+/// A POST body as stored: without the client's `id`, with the server's timestamps, the legacy
+/// ones included (those the body lacks are added by `Inner::insert`).
+fn server_owned(collection: &str, body: Map<String, Value>) -> Map<String, Value> {
     // Filtered rather than `remove`d: with preserve_order, `remove` swaps the last field
     // into the vacated slot and scrambles the client's field order.
     let mut body: Map<String, Value> = body.into_iter().filter(|(k, _)| k != "id").collect();
     let now = Value::String(ids::now_timestamp());
     body.insert("created_at".to_owned(), now.clone());
-    body.insert("updated_at".to_owned(), now);
+    body.insert("updated_at".to_owned(), now.clone());
+    for (legacy, _) in legacy_timestamps(collection) {
+        if body.contains_key(legacy) {
+            body.insert(legacy.to_owned(), now.clone());
+        }
+    }
     body
+}
+
+/// `record[key] = value`, except where both are objects and `value` has no `id`: then `value`'s
+/// keys are merged into the stored object, recursively. Why (the README's "Where the
+/// documentation is silent"): a MySQL/PHP API keeps an address or a debtor as columns or a row
+/// of its own and sets the columns it was sent, so `{"visiting_address": {"locality": "X"}}`
+/// changes the locality and keeps the street. An object with an `id` names another record
+/// (`relation_type`, `industry`): it is replaced whole, or the old record's label would stay
+/// beside the new id. Lists are replaced whole: their elements have no key to merge by.
+fn merge(record: &mut Map<String, Value>, key: String, value: Value) {
+    match (record.get_mut(&key), value) {
+        (Some(Value::Object(stored)), Value::Object(patch)) if !patch.contains_key("id") => {
+            for (inner, value) in patch {
+                merge(stored, inner, value);
+            }
+        }
+        (_, value) => {
+            record.insert(key, value);
+        }
+    }
 }
 
 fn record_id_of_map(record: &Map<String, Value>) -> Option<&str> {
@@ -272,6 +317,12 @@ impl Inner {
             let now = Value::String(ids::now_timestamp());
             record.entry("created_at").or_insert_with(|| now.clone());
             record.entry("updated_at").or_insert(now);
+        }
+        for (legacy, source) in legacy_timestamps(collection) {
+            if !record.contains_key(legacy) {
+                let value = record.get(source).cloned().unwrap_or(Value::Null);
+                record.insert(legacy.to_owned(), value);
+            }
         }
         self.collections
             .entry(collection.to_owned())
@@ -454,7 +505,8 @@ impl Store {
 
     /// POST semantics: the server owns `id`, `created_at` and `updated_at`.
     pub(crate) fn create(&self, collection: &str, body: Map<String, Value>) -> String {
-        self.write().insert(collection, server_owned(body))
+        self.write()
+            .insert(collection, server_owned(collection, body))
     }
 
     /// `create`, with `finish` setting the fields that depend on the new id (links that name
@@ -466,7 +518,7 @@ impl Store {
         finish: impl FnOnce(&str, &mut Map<String, Value>),
     ) -> String {
         let mut inner = self.write();
-        let id = inner.insert(collection, server_owned(body));
+        let id = inner.insert(collection, server_owned(collection, body));
         if let Some(bytes) = inner
             .collections
             .get_mut(collection)
@@ -480,10 +532,13 @@ impl Store {
         id
     }
 
-    /// PUT semantics: top-level keys replace stored ones; `id` and `created_at` stay, and
-    /// `updated_at` becomes now. `false` when there is no such record.
+    /// PUT semantics: the patch's keys replace stored ones, except that a nested object is
+    /// merged into the stored object key by key (`merge`); `id`, `created_at` and `created`
+    /// stay, and `updated_at` (with `modified` where the record type has it) becomes now.
+    /// `false` when there is no such record.
     pub(crate) fn update(&self, collection: &str, id: &str, patch: Map<String, Value>) -> bool {
         let now = ids::now_timestamp();
+        let legacy = legacy_timestamps(collection);
         let mut inner = self.write();
         let Some(coll) = inner.collections.get_mut(collection) else {
             return false;
@@ -495,8 +550,15 @@ impl Store {
             return false;
         };
         for (key, value) in patch {
-            if !matches!(key.as_str(), "id" | "created_at" | "updated_at") {
-                record.insert(key, value);
+            let server_owned = matches!(key.as_str(), "id" | "created_at" | "updated_at")
+                || legacy.iter().any(|(l, _)| *l == key);
+            if !server_owned {
+                merge(&mut record, key, value);
+            }
+        }
+        for (legacy, source) in legacy {
+            if source == "updated_at" {
+                record.insert(legacy.to_owned(), Value::String(now.clone()));
             }
         }
         record.insert("updated_at".to_owned(), Value::String(now));
@@ -605,24 +667,82 @@ mod tests {
     }
 
     #[test]
-    fn update_merges_top_level_and_bumps_updated_at() {
+    fn update_merges_objects_and_bumps_updated_at() {
         let store = Store::new(0);
         let id = store.insert(
             "a/b",
-            obj(json!({"name": "x", "nested": {"a": 1, "b": 2}, "created_at": "2020-01-01 00:00:00", "updated_at": "2020-01-01 00:00:00"})),
+            obj(
+                json!({"name": "x", "nested": {"a": 1, "b": 2, "deep": {"c": 3, "d": 4}},
+                       "link": {"id": "l:1", "label": "One"}, "list": [1, 2], "gone": {"e": 5},
+                       "created_at": "2020-01-01 00:00:00", "updated_at": "2020-01-01 00:00:00"}),
+            ),
         );
         assert!(store.update(
             "a/b",
             &id,
-            obj(json!({"nested": {"a": 9}, "id": "evil", "created_at": "x"}))
+            obj(json!({"nested": {"a": 9, "deep": {"c": null}, "new": true},
+                       "link": {"id": "l:2"}, "list": [3], "gone": null,
+                       "id": "evil", "created_at": "x"}))
         ));
         let rec = store.get("a/b", &id).unwrap();
         assert_eq!(rec["name"], json!("x"));
-        assert_eq!(rec["nested"], json!({"a": 9}));
+        assert_eq!(
+            rec["nested"],
+            json!({"a": 9, "b": 2, "deep": {"c": null, "d": 4}, "new": true})
+        );
+        // An object naming a record replaces; lists and nulls replace.
+        assert_eq!(rec["link"], json!({"id": "l:2"}));
+        assert_eq!(rec["list"], json!([3]));
+        assert_eq!(rec["gone"], Value::Null);
         assert_eq!(rec["id"], json!(id));
         assert_eq!(rec["created_at"], json!("2020-01-01 00:00:00"));
         assert_ne!(rec["updated_at"], json!("2020-01-01 00:00:00"));
         assert!(!store.update("a/b", "b:missing", Map::new()));
+    }
+
+    #[test]
+    fn legacy_timestamps_mirror_created_at_and_updated_at() {
+        let store =
+            Store::with_sizes(0, BTreeMap::from([("crm/person".to_owned(), 0)]), true).unwrap();
+        // POST: the server's timestamps, whatever the body says.
+        let body = obj(json!({"name": "X", "created": "1999-01-01 00:00:00", "modified": "y"}));
+        let id = store.create("crm/organization", body);
+        let created = store.get("crm/organization", &id).unwrap();
+        assert_eq!(created["created"], created["created_at"]);
+        assert_eq!(created["modified"], created["updated_at"]);
+        assert_ne!(created["created"], json!("1999-01-01 00:00:00"));
+        // PUT: `modified` moves with `updated_at`, `created` never changes.
+        let planted = obj(
+            json!({"first_name": "Old", "created_at": "2020-01-01 00:00:00",
+                                 "updated_at": "2021-01-01 00:00:00"}),
+        );
+        let id = store.insert("crm/person", planted);
+        let before = store.get("crm/person", &id).unwrap();
+        assert_eq!(before["created"], json!("2020-01-01 00:00:00"));
+        assert_eq!(before["modified"], json!("2021-01-01 00:00:00"));
+        let patch = obj(json!({"first_name": "New", "created": "x", "modified": "y"}));
+        assert!(store.update("crm/person", &id, patch));
+        let after = store.get("crm/person", &id).unwrap();
+        assert_eq!(after["created"], json!("2020-01-01 00:00:00"));
+        assert_eq!(after["modified"], after["updated_at"]);
+        assert_ne!(after["modified"], json!("2021-01-01 00:00:00"));
+        // Planted legacy values are kept; types without them get none.
+        let id = store.insert("crm/person", obj(json!({"created": "2001-01-01 00:00:00"})));
+        let record = store.get("crm/person", &id).unwrap();
+        assert_eq!(record["created"], json!("2001-01-01 00:00:00"));
+        assert_eq!(record["modified"], record["updated_at"]);
+        let id = store.create("hours/hours", obj(json!({"hours": 1})));
+        let record = store.get("hours/hours", &id).unwrap();
+        assert!(record.get("created").is_none() && record.get("modified").is_none());
+        // Services by default have `modified` only; contracts `created` and `last_updated`.
+        let id = store.create("services/defaultservice", obj(json!({"name": "S"})));
+        let record = store.get("services/defaultservice", &id).unwrap();
+        assert!(record.get("created").is_none());
+        assert_eq!(record["modified"], record["updated_at"]);
+        let id = store.insert("hrm/contract", Map::new());
+        let record = store.get("hrm/contract", &id).unwrap();
+        assert_eq!(record["created"], record["created_at"]);
+        assert_eq!(record["last_updated"], record["updated_at"]);
     }
 
     #[test]

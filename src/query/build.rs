@@ -212,7 +212,12 @@ mod tests {
             sort: vec![SortKey::asc("name"), SortKey::desc("updated_at")],
             limit: Some(10),
             offset: Some(0),
-            metadata: vec![MetadataKey::Count, MetadataKey::Limit],
+            metadata: vec![
+                MetadataKey::Count,
+                MetadataKey::Limit,
+                MetadataKey::TotalCount,
+                MetadataKey::Checksum,
+            ],
         };
         assert_eq!(
             pairs(&q),
@@ -229,7 +234,7 @@ mod tests {
                 p("sort", "name,-updated_at"),
                 p("limit", "10"),
                 p("offset", "0"),
-                p("metadata", "count,limit"),
+                p("metadata", "count,limit,total_count,checksum"),
             ]
         );
         assert!(q.validate().is_ok());

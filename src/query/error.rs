@@ -19,7 +19,10 @@ pub enum QueryError {
     },
     #[error("{param}: expected a non-negative integer, got '{value}'")]
     NotANumber { param: String, value: String },
-    #[error("metadata: unknown value '{word}' (expected count, limit, offset)")]
+    #[error(
+        "metadata: unknown value '{word}' (expected count, total_count, offset, limit, \
+         upper_limit, nocleanup, checksum)"
+    )]
     UnknownMetadata { word: String },
     /// A value the query string cannot carry faithfully (found by `validate`).
     #[error("{param}: {reason}")]

@@ -96,8 +96,11 @@
 //! exist are absent. `id` is always kept ("some fields may be returned regardless").
 //!
 //! **Pages.** `limit` defaults to 100 and is capped at [`MAX_LIMIT`] (100); `offset` defaults to
-//! 0; both must be non-negative decimal integers (huge values saturate). `metadata` is a comma
-//! list of `count`, `limit`, `offset` (empty items ignored, anything else an error).
+//! 0; both must be non-negative decimal integers (huge values saturate); `limit=0` is a page of
+//! no records (MySQL's `LIMIT 0`), whose metadata still counts. `metadata` is a comma list of
+//! the spec's `MetaData` words, `count`, `total_count`, `offset`, `limit`, `upper_limit`,
+//! `nocleanup`, `checksum` (empty items ignored, anything else an error naming the word); what
+//! the fake answers for each is in `fake/crud.rs`.
 //!
 //! # Using it
 //! Client: build a [`Query`], call [`Query::validate`] (optional, catches values that cannot be

@@ -91,21 +91,49 @@ impl SortKey {
     }
 }
 
+/// The words `metadata=` takes: the spec's `MetaData` model (`count, total_count, offset, limit,
+/// upper_limit, nocleanup, checksum`), of which the documentation explains the first three.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum MetadataKey {
     /// The number of matching records, ignoring limit and offset.
     Count,
-    Limit,
+    /// The number of records in the whole collection, ignoring the filters too.
+    TotalCount,
     Offset,
+    Limit,
+    /// The largest page the endpoint serves ([`MAX_LIMIT`]).
+    UpperLimit,
+    NoCleanup,
+    Checksum,
 }
 
 impl MetadataKey {
+    /// Every key, in the spec's order.
+    pub const ALL: [MetadataKey; 7] = [
+        MetadataKey::Count,
+        MetadataKey::TotalCount,
+        MetadataKey::Offset,
+        MetadataKey::Limit,
+        MetadataKey::UpperLimit,
+        MetadataKey::NoCleanup,
+        MetadataKey::Checksum,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             MetadataKey::Count => "count",
-            MetadataKey::Limit => "limit",
+            MetadataKey::TotalCount => "total_count",
             MetadataKey::Offset => "offset",
+            MetadataKey::Limit => "limit",
+            MetadataKey::UpperLimit => "upper_limit",
+            MetadataKey::NoCleanup => "nocleanup",
+            MetadataKey::Checksum => "checksum",
         }
+    }
+
+    /// The key a `metadata=` word names (exact, lowercase), `None` for any other word.
+    pub fn parse(word: &str) -> Option<MetadataKey> {
+        MetadataKey::ALL.into_iter().find(|k| k.as_str() == word)
     }
 }
 
@@ -182,8 +210,21 @@ mod tests {
             ["ge", "gt", "le", "lt"]
         );
         assert_eq!(
-            [MetadataKey::Count, MetadataKey::Limit, MetadataKey::Offset].map(MetadataKey::as_str),
-            ["count", "limit", "offset"]
+            MetadataKey::ALL.map(MetadataKey::as_str),
+            [
+                "count",
+                "total_count",
+                "offset",
+                "limit",
+                "upper_limit",
+                "nocleanup",
+                "checksum"
+            ]
         );
+        for key in MetadataKey::ALL {
+            assert_eq!(MetadataKey::parse(key.as_str()), Some(key));
+        }
+        assert_eq!(MetadataKey::parse("COUNT"), None);
+        assert_eq!(MetadataKey::parse("total"), None);
     }
 }

@@ -262,13 +262,10 @@ fn parse_count(param: &str, value: &str) -> Result<usize, QueryError> {
 
 fn parse_metadata(value: &str) -> Result<Vec<MetadataKey>, QueryError> {
     list_items(value)
-        .map(|word| match word {
-            "count" => Ok(MetadataKey::Count),
-            "limit" => Ok(MetadataKey::Limit),
-            "offset" => Ok(MetadataKey::Offset),
-            other => Err(QueryError::UnknownMetadata {
-                word: other.to_owned(),
-            }),
+        .map(|word| {
+            MetadataKey::parse(word).ok_or_else(|| QueryError::UnknownMetadata {
+                word: word.to_owned(),
+            })
         })
         .collect()
 }
@@ -409,6 +406,19 @@ mod tests {
     }
 
     #[test]
+    fn every_metadata_word_of_the_spec_is_accepted() {
+        let q = parse(&[(
+            "metadata",
+            "checksum,nocleanup,upper_limit,limit,offset,total_count,count",
+        )])
+        .unwrap();
+        let mut expected = MetadataKey::ALL;
+        expected.reverse();
+        assert_eq!(q.metadata, expected);
+        assert!(MetadataKey::ALL.into_iter().all(|k| q.wants(k)));
+    }
+
+    #[test]
     fn last_value_wins_for_plain_parameters() {
         let q = parse(&[
             ("limit", "5"),
@@ -535,12 +545,14 @@ mod tests {
             (
                 "metadata",
                 "count,total",
-                "metadata: unknown value 'total' (expected count, limit, offset)",
+                "metadata: unknown value 'total' (expected count, total_count, offset, limit, \
+                 upper_limit, nocleanup, checksum)",
             ),
             (
                 "metadata",
                 "Count",
-                "metadata: unknown value 'Count' (expected count, limit, offset)",
+                "metadata: unknown value 'Count' (expected count, total_count, offset, limit, \
+                 upper_limit, nocleanup, checksum)",
             ),
             (
                 "select",

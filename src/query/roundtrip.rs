@@ -218,7 +218,7 @@ fn generate(seed: u64) -> Query {
         4 => Some(usize::MAX),
         _ => Some(rng.below(1000)),
     };
-    let keys = [MetadataKey::Count, MetadataKey::Limit, MetadataKey::Offset];
+    let keys = MetadataKey::ALL;
     Query {
         filters: filters(rng, 4),
         or_filters: filters(rng, 2),
@@ -226,7 +226,9 @@ fn generate(seed: u64) -> Query {
         sort,
         limit: count(rng),
         offset: count(rng),
-        metadata: (0..rng.below(4)).map(|_| keys[rng.below(3)]).collect(),
+        metadata: (0..rng.below(5))
+            .map(|_| keys[rng.below(keys.len())])
+            .collect(),
     }
 }
 
@@ -353,6 +355,9 @@ fn generator_covers_every_shape() {
         if q.limit == Some(usize::MAX) && q.offset.is_some() && q.metadata.len() == 3 {
             seen.insert("pages and metadata");
         }
+        for key in &q.metadata {
+            seen.insert(key.as_str());
+        }
     }
     let wanted = [
         "and",
@@ -384,6 +389,13 @@ fn generator_covers_every_shape() {
         "select children",
         "sort both ways",
         "pages and metadata",
+        "count",
+        "total_count",
+        "offset",
+        "limit",
+        "upper_limit",
+        "nocleanup",
+        "checksum",
     ];
     for shape in wanted {
         assert!(

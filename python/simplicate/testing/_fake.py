@@ -172,8 +172,10 @@ class FakeSimplicate:
     strings (``"parttime_percentage": "100.000000"``), ``"0"``/``"1"`` booleans, MySQL zero
     dates (``"0000-00-00 00:00:00"``), ``1970-01-01`` placeholders, untranslated label keys
     (``"Country_The Netherlands"``) and custom fields without a ``value`` (the README lists
-    each and where it occurs). ``quirks=False`` serves clean data instead: every field exactly
-    as the record model table types it.
+    each and where it occurs), and ``GET crm/contactperson/{id}`` answers a one-element list
+    (``"data": [{...}]``), as the real API has been reported to. ``quirks=False`` serves clean
+    data instead: every field exactly as the record model table types it, every item GET a
+    plain record.
 
     Faults are programmable with :meth:`inject`.
     """
@@ -381,7 +383,13 @@ class FakeSimplicate:
         return self._running.records(path.strip("/"))
 
     def add(self, path: str, record: dict[str, Any]) -> str:
-        """Store a record directly (no HTTP) and return its id."""
+        """Store a record directly (no HTTP) and return its id.
+
+        Unlike a POST it is not validated, and what it carries is kept: an ``id`` (a record with
+        that id is replaced), ``created_at``/``updated_at`` (set to now only where missing, so
+        tests can plant history). Where the record type has the legacy ``created``/``modified``
+        timestamps (organizations, persons, projects, sales, ...), missing ones are set to
+        ``created_at``/``updated_at``."""
         if not isinstance(record, dict):
             raise TypeError(f"record must be a dict, got {type(record).__name__}")
         return self._running.add(path.strip("/"), record)
