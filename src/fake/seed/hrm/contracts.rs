@@ -51,7 +51,7 @@ pub fn contract(g: &Generator, i: usize) -> Value {
     object! {
         "id": g.id_of(C::Contract, i),
         "employee": employee_short(g, Some(e)),
-        "employer": employer(g, &employment),
+        "employer": employer(g, employment),
         "employment_type": of(C::EmploymentType, employment.employment_type),
         "contract_type": of(C::ContractType, span.kind),
         "start_date": rng::date(span.start),

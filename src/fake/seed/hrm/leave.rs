@@ -149,7 +149,7 @@ fn leave_core(g: &Generator, i: usize) -> LeaveCore {
     match g.hrm.leave(i) {
         Some((e, k, _)) => {
             let employment = employment(g, e);
-            leave_of(g, e, &employment).swap_remove(k)
+            leave_of(g, e, employment).swap_remove(k)
         }
         None => draw(g, i, None, None),
     }
@@ -198,7 +198,7 @@ pub fn leave_balance(g: &Generator, i: usize) -> Value {
     let entitled = employment.leave_hours(year);
     let mut taken = 0;
     let mut latest: Option<(i64, u64)> = None;
-    for leave in leave_of(g, e, &employment) {
+    for leave in leave_of(g, e, employment) {
         if leave.kind == Some(h::VERLOF) && leave.year() == year {
             taken += leave.hours;
             if latest.is_none_or(|(day, _)| leave.first >= day) {

@@ -104,7 +104,25 @@ fn first_day(index: i64) -> i64 {
     days_from_civil(y, m, 1)
 }
 
-pub fn employment(g: &Generator, e: usize) -> Employment {
+/// Employee `e`'s employment, as drawn when the generator was made (`Plan` keeps them all: hours
+/// ask for one per record).
+pub fn employment(g: &Generator, e: usize) -> &Employment {
+    static NONE: Employment = Employment {
+        start: FIRST_DAY,
+        end: None,
+        employment_type: h::FULLTIME,
+        parttime: 100,
+        employer: 0,
+        salary: 0,
+        sales_tariff: 0,
+        cost_tariff: 0,
+        contracts: Vec::new(),
+    };
+    // Callers name employees below the generator's count, which all have one.
+    g.hrm.employments.get(e).unwrap_or(&NONE)
+}
+
+fn draw_employment(g: &Generator, e: usize) -> Employment {
     let mut r = g.core_rng(C::Contract, e);
     let sales_tariff = 7500 + 500 * r.below(8);
     let cost_tariff = sales_tariff / 2 - 500 * r.below(3);
@@ -224,6 +242,8 @@ pub const LEAVE_DAYS: u64 = 25;
 /// Where each employee's records start: contracts, leave balances and leave.
 #[derive(Debug, Clone, Default)]
 pub struct Plan {
+    /// Every employee's employment.
+    employments: Vec<Employment>,
     /// `contracts[e]`: index of employee `e`'s first contract; the last entry is the total.
     contracts: Vec<usize>,
     balances: Vec<usize>,
@@ -237,8 +257,8 @@ impl Plan {
     pub fn new(g: &Generator) -> Plan {
         let n = g.size(C::Employee);
         let (mut contracts, mut balances, mut days) = (vec![0], vec![0], vec![0]);
-        for e in 0..n {
-            let employment = employment(g, e);
+        let employments: Vec<Employment> = (0..n).map(|e| draw_employment(g, e)).collect();
+        for (e, employment) in employments.iter().enumerate() {
             contracts.push(contracts[e] + employment.contracts.len());
             balances.push(balances[e] + employment.years().count());
             let employed = employment.in_history().map_or(0, |(a, b)| b - a + 1);
@@ -252,6 +272,7 @@ impl Plan {
             days.iter().map(|d| (d * leaves).div_ceil(total)).collect()
         };
         Plan {
+            employments,
             contracts,
             balances,
             leave,
