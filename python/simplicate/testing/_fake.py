@@ -168,12 +168,16 @@ class FakeSimplicate:
     no slot; requests with bad credentials are neither counted nor refused (they get their
     401). :attr:`throttled` counts the 429s served. Default: no limit.
 
-    The seed data has the real API's quirks, because real accounts have them: numbers sent as
+    The seed data is a mid-size Dutch agency's account (40 employees, three years of hours,
+    ...; ``records`` changes any size), generated collection by collection as tests first use
+    them. It has the real API's quirks, because real accounts have them: numbers sent as
     strings (``"parttime_percentage": "100.000000"``), ``"0"``/``"1"`` booleans, MySQL zero
     dates (``"0000-00-00 00:00:00"``), ``1970-01-01`` placeholders, untranslated label keys
-    (``"Country_The Netherlands"``) and custom fields without a ``value`` (the README lists
-    each and where it occurs). ``quirks=False`` serves clean data instead: every field exactly
-    as the record model table types it.
+    (``"Country_The Netherlands"``) and custom fields without a ``value``; the README's table
+    "Real data is messier than the documentation: quirks" (under "Testing your code with the
+    fake server") says where each occurs and why. ``quirks=False`` serves clean data instead:
+    every field exactly as the record model table types it (numbers, booleans, ``None`` for
+    unset dates and values, readable labels).
 
     Faults are programmable with :meth:`inject`.
     """
