@@ -339,7 +339,7 @@ impl Generator {
         Ok(g)
     }
 
-    /// Every seeded collection and its record count, lookups first (stable order).
+    /// Every seeded collection and its record count, in the order of `TABLES` (stable).
     pub fn collections(&self) -> Vec<(&'static str, usize)> {
         TABLES
             .iter()
