@@ -539,7 +539,10 @@ pub fn person(g: &Generator, i: usize) -> Value {
         "linked_as_contact_to_organization": contacts,
         "custom_fields": empty(),
         "simplicate_url": format!("https://acme.simplicate.nl/v1/crm/person/view?id={}", i + 1),
+        // The legacy timestamps beside the new ones, as organizations and sales have them.
+        "created": rng::timestamp(created),
         "created_at": rng::timestamp(created),
+        "modified": rng::timestamp(updated),
         "updated_at": rng::timestamp(updated),
     }
 }

@@ -188,7 +188,10 @@ pub fn project(g: &Generator, i: usize) -> Value {
         "separate_invoice_recipient": object! {"is_separate_invoice_recipient": false},
         "custom_fields": custom_fields,
         "simplicate_url": format!("https://acme.simplicate.nl/v1/projects/project/view?id={}", i + 1),
+        // The legacy timestamps beside the new ones, as organizations and sales have them.
+        "created": rng::timestamp(created),
         "created_at": rng::timestamp(created),
+        "modified": rng::timestamp(updated),
         "updated_at": rng::timestamp(updated),
     }
 }
