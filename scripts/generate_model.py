@@ -62,10 +62,24 @@ RECORD_TYPE = {
 # changelog, and fields every record of a collection carries.
 FIELDS = {
     # Legacy timestamps beside created_at/updated_at (fixtures), and the timeline's mailbox.
-    "GetOrganization": "created t, modified t, timeline_email_address s",
-    "GetPerson": "created t, modified t, timeline_email_address s",
+    "GetOrganization": (
+        "created t, modified t, timeline_email_address s, "
+        # The spec's ContactPerson (no id, no name) cannot say which contact person a link is;
+        # the person side of the same link (OrganizationContact) carries both.
+        "linked_persons_contacts [OrganizationPersonContact]"
+    ),
+    # date_of_birth is a date (the spec: a string); allow_autocollect as on organizations
+    # (fixture: "0"/"1", a quirk: the clean kind is a boolean).
+    "GetPerson": (
+        "created t, modified t, timeline_email_address s, date_of_birth d, allow_autocollect b"
+    ),
     "GetSales": "created t, modified t, timeline_email_address s, contact SalesContact",
-    "GetProject": "created t, modified t, timeline_email_address s, invoice_method s",
+    # The documentation's use case selects `project_manager.employee_id`: the manager's copy
+    # carries the employee id beside the usual {id, person_id, name}.
+    "GetProject": (
+        "created t, modified t, timeline_email_address s, invoice_method s, "
+        "project_manager ProjectManager"
+    ),
     # hrm/contract fixture: end_date is a date (1970-01-01 when open-ended), the employee a
     # short copy, and `last_updated` beside updated_at.
     "GetContract": (
@@ -79,15 +93,19 @@ FIELDS = {
     "GetEmployee": "type EmployeeType",
     "GetHoursType": "type s",
     "GetAddress": "country s",
-    # The spec says a string enum; responses carry the status object.
-    "GetInvoice": "status InvoiceStatus",
+    # The spec says a string enum; responses carry the status object. The payment term is the
+    # full one with its id, as organizations' debtor.payment_term has it (fixture).
+    "GetInvoice": "status InvoiceStatus, payment_term GetPaymentTerm",
     "SalesProgress": "chance_to_score i",
     # Timetable day times are "HH:MM"-less hour numbers in the spec; keep them numbers.
     "GetQuote": (
         "vat ?, grand_totals ?, receivers ?, payment_term ?, download_url s, "
         "service_groups [?], total_excl n, total_incl n, total_vat n"
     ),
-    "GetDocument": "file_name s, file_size i, content_type s",
+    # `linked_to` is keyed like the POST body (`{"invoice_id": ...}`): the documentation's use
+    # case finds an invoice's PDF with `q[linked_to.invoice_id]=invoice:...`, which the spec's
+    # list of {id, label, type} could not answer.
+    "GetDocument": "file_name s, file_size i, content_type s, linked_to DocumentLinkedTo",
     # Every record the API lists has an id, even where the spec forgot it.
     "HoursType": "id s",
     "AbsenceType": "id s",
@@ -104,6 +122,14 @@ FIELDS = {
 
 # Types the spec lacks, written in the table's notation.
 EXTRA_TYPES = {
+    "OrganizationPersonContact": (
+        "id s, person_id s, name s, is_active b, work_function s, work_email s, "
+        "work_phone s, work_mobile s"
+    ),
+    "ProjectManager": "id s, employee_id s, person_id s, name s",
+    "DocumentLinkedTo": (
+        "sales_id s, project_id s, employee_id s, invoice_id s, person_id s, organization_id s"
+    ),
     # The contact copy a sale carries (sales fixture), richer than the spec's ContactPerson.
     "SalesContact": (
         "id s, person_id s, first_name s, family_name_prefix s, family_name s, "

@@ -9,6 +9,7 @@
 
 mod common;
 
+use std::collections::HashSet;
 use std::io::{ErrorKind, Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
@@ -991,6 +992,42 @@ fn seeded_documents_download_deterministic_generated_files() {
     let twin = start(0);
     let id = documents[0]["id"].as_str().expect("id");
     assert_eq!(download(&twin, id).body, download(server, id).body);
+}
+
+#[test]
+fn seeded_hrm_documents_download_as_their_records_describe() {
+    let server = shared();
+    let employees: HashSet<String> = server
+        .store()
+        .list("hrm/employee")
+        .iter()
+        .map(|e| e["id"].as_str().expect("id").to_owned())
+        .collect();
+    let documents = data_list(&get(server, "/api/v2/hrm/document?limit=100"));
+    assert!(!documents.is_empty());
+    let mut pdfs = 0;
+    for record in &documents {
+        let id = record["id"].as_str().expect("id");
+        let employee = record["linked_to"]["employee_id"]
+            .as_str()
+            .expect("employee");
+        assert!(employees.contains(employee), "{id}: {employee}");
+        let reply = download(server, id);
+        assert_eq!(reply.status, 200, "{id}: {}", reply.text());
+        assert_eq!(
+            reply.header("content-type"),
+            record["content_type"].as_str(),
+            "{id}"
+        );
+        // Names are Dutch names, some with diacritics: the disposition's encodings are
+        // `content_types_and_dispositions_follow_the_file_name`'s business.
+        assert!(reply
+            .header("content-disposition")
+            .is_some_and(|d| d.starts_with("attachment; filename=")));
+        assert_eq!(json!(reply.body.len()), record["file_size"], "{id}");
+        pdfs += usize::from(reply.body.starts_with(b"%PDF-1.4\n"));
+    }
+    assert!(pdfs > documents.len() / 2, "{pdfs} PDFs");
 }
 
 #[test]

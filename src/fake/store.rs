@@ -9,6 +9,12 @@
 //! Collections are `IndexMap`s (id → bytes) so insertion order, O(1) lookup by id and O(1)
 //! access by position (offset paging) come from one structure. One `RwLock` over everything
 //! keeps it simple; list pages only take the read side.
+//!
+//! Seeded collections are generated lazily: a new (or reset) store holds none of them, and a
+//! collection is generated on its first use — any read, write or count of it — under the write
+//! lock, after checking again that nobody generated it meanwhile. A default account is tens of
+//! thousands of records (three years of hours), and many test suites start a fresh fake per test
+//! or reset a shared one before every test: each test pays for the collections it touches.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
@@ -28,9 +34,10 @@ const ID_STREAM: u64 = 0x1d5_57a3_a11c_e5ed;
 #[derive(Debug)]
 pub struct Store {
     seed: u64,
-    sizes: BTreeMap<String, usize>,
     /// The real API's quirks are served (see `FakeConfig::quirks`).
     quirks: bool,
+    /// Makes the seed records (its sizes were checked when the store was made).
+    generator: Generator,
     inner: RwLock<Inner>,
     /// Uploads and the bytes behind documents (`files.rs`), under a lock of their own.
     files: Files,
@@ -39,6 +46,8 @@ pub struct Store {
 #[derive(Debug)]
 struct Inner {
     collections: HashMap<String, Collection>,
+    /// Seeded collections not generated yet, and how many records each will have.
+    pending: HashMap<&'static str, usize>,
     ids: SplitMix64,
 }
 
@@ -283,13 +292,11 @@ fn record_id_of_map(record: &Map<String, Value>) -> Option<&str> {
 }
 
 impl Inner {
+    /// The seeded state: every seeded collection still to be generated.
     fn seeded(seed: u64, generator: &Generator) -> Self {
-        let mut collections = HashMap::new();
-        for (name, count) in generator.collections() {
-            collections.insert(name.to_owned(), generate(generator, name, count));
-        }
         Inner {
-            collections,
+            collections: HashMap::new(),
+            pending: generator.collections().into_iter().collect(),
             ids: SplitMix64::new(seed ^ ID_STREAM),
         }
     }
@@ -381,23 +388,17 @@ fn generate(generator: &Generator, name: &str, count: usize) -> Collection {
 }
 
 impl Store {
-    /// A store filled with the seed data of `seed`, at the default sizes.
+    /// A store with the seed data of `seed`, at the default sizes.
     pub fn new(seed: u64) -> Store {
-        Store::with_sizes(seed, BTreeMap::new(), true).unwrap_or_else(|_| Store {
-            seed,
-            sizes: BTreeMap::new(),
-            quirks: true,
-            inner: RwLock::new(Inner {
-                collections: HashMap::new(),
-                ids: SplitMix64::new(seed ^ ID_STREAM),
-            }),
-            files: Files::new(seed),
-        })
+        // The default sizes are always valid.
+        Store::with_sizes(seed, BTreeMap::new(), true)
+            .unwrap_or_else(|e| unreachable!("default sizes refused: {e}"))
     }
 
     /// A store seeded with `sizes` records per collection (`"hours/hours"` → 1_000_000); the
     /// others keep their default sizes. `quirks`: the seed data has the real API's quirks.
-    /// Err names a collection the generator does not know.
+    /// Err names a collection the generator does not know. Nothing is generated yet: each
+    /// collection is, on its first use.
     pub fn with_sizes(
         seed: u64,
         sizes: BTreeMap<String, usize>,
@@ -407,7 +408,7 @@ impl Store {
         Ok(Store {
             seed,
             inner: RwLock::new(Inner::seeded(seed, &generator)),
-            sizes,
+            generator,
             quirks,
             files: Files::new(seed),
         })
@@ -437,16 +438,40 @@ impl Store {
         self.inner.write().unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// The read side, with `collection` generated if it is a seeded one not generated yet.
+    fn ready(&self, collection: &str) -> RwLockReadGuard<'_, Inner> {
+        loop {
+            let inner = self.read();
+            if !inner.pending.contains_key(collection) {
+                return inner;
+            }
+            drop(inner);
+            // A reset between this and the next read makes it pending again: then once more.
+            drop(self.write_ready(collection));
+        }
+    }
+
+    /// The write side, with `collection` generated if it is a seeded one not generated yet.
+    fn write_ready(&self, collection: &str) -> RwLockWriteGuard<'_, Inner> {
+        let mut inner = self.write();
+        // Checked under the write lock: whoever got here first has generated it.
+        if let Some((name, count)) = inner.pending.remove_entry(collection) {
+            let records = generate(&self.generator, name, count);
+            inner.collections.insert(name.to_owned(), records);
+        }
+        inner
+    }
+
     /// Adds a record as the host process sees fit: a non-empty string `id` is kept (and replaces
     /// an existing record with that id), otherwise one is minted as `<resource>:<32 hex>`;
     /// `created_at`/`updated_at` are set to now only where missing, so tests can plant old data.
     pub fn insert(&self, collection: &str, record: Map<String, Value>) -> String {
-        self.write().insert(collection, record)
+        self.write_ready(collection).insert(collection, record)
     }
 
     /// All records of `collection`, in insertion order (empty for an unknown collection).
     pub fn list(&self, collection: &str) -> Vec<Value> {
-        self.read()
+        self.ready(collection)
             .collections
             .get(collection)
             .map(|c| c.iter_raw().map(decode).collect())
@@ -454,29 +479,27 @@ impl Store {
     }
 
     pub fn get(&self, collection: &str, id: &str) -> Option<Value> {
-        self.read().collections.get(collection)?.raw(id).map(decode)
+        self.ready(collection)
+            .collections
+            .get(collection)?
+            .raw(id)
+            .map(decode)
     }
 
     /// Number of records in `collection`.
     pub fn count(&self, collection: &str) -> usize {
-        self.read()
+        self.ready(collection)
             .collections
             .get(collection)
             .map_or(0, Collection::len)
     }
 
-    /// Back to the seeded state, including the stream of minted ids.
+    /// Back to the seeded state, including the stream of minted ids: nothing generated yet.
     pub fn reset(&self) {
-        let fresh = match Generator::new(self.seed, &self.sizes, self.quirks) {
-            Ok(generator) => Inner::seeded(self.seed, &generator),
-            // The sizes were accepted at construction, so this cannot happen; an empty store
-            // is still a valid state.
-            Err(_) => Inner {
-                collections: HashMap::new(),
-                ids: SplitMix64::new(self.seed ^ ID_STREAM),
-            },
-        };
-        *self.write() = fresh;
+        let fresh = Inner::seeded(self.seed, &self.generator);
+        // The old records are dropped after the lock is released.
+        let old = std::mem::replace(&mut *self.write(), fresh);
+        drop(old);
         self.files.reset();
     }
 
@@ -487,7 +510,7 @@ impl Store {
         collection: &str,
         f: impl FnOnce(&Collection) -> R,
     ) -> R {
-        let inner = self.read();
+        let inner = self.ready(collection);
         match inner.collections.get(collection) {
             Some(c) => f(c),
             None => f(&Collection::default()),
@@ -496,7 +519,7 @@ impl Store {
 
     /// The JSON bytes of one record (copied out, so no lock is held while answering).
     pub(crate) fn get_raw(&self, collection: &str, id: &str) -> Option<Vec<u8>> {
-        self.read()
+        self.ready(collection)
             .collections
             .get(collection)?
             .raw(id)
@@ -505,7 +528,7 @@ impl Store {
 
     /// POST semantics: the server owns `id`, `created_at` and `updated_at`.
     pub(crate) fn create(&self, collection: &str, body: Map<String, Value>) -> String {
-        self.write()
+        self.write_ready(collection)
             .insert(collection, server_owned(collection, body))
     }
 
@@ -517,7 +540,7 @@ impl Store {
         body: Map<String, Value>,
         finish: impl FnOnce(&str, &mut Map<String, Value>),
     ) -> String {
-        let mut inner = self.write();
+        let mut inner = self.write_ready(collection);
         let id = inner.insert(collection, server_owned(collection, body));
         if let Some(bytes) = inner
             .collections
@@ -539,7 +562,7 @@ impl Store {
     pub(crate) fn update(&self, collection: &str, id: &str, patch: Map<String, Value>) -> bool {
         let now = ids::now_timestamp();
         let legacy = legacy_timestamps(collection);
-        let mut inner = self.write();
+        let mut inner = self.write_ready(collection);
         let Some(coll) = inner.collections.get_mut(collection) else {
             return false;
         };
@@ -569,7 +592,7 @@ impl Store {
     /// `false` when there is no such record. Keeps the order of the others (O(n), like the
     /// real thing's deletes: rare next to reads).
     pub(crate) fn remove(&self, collection: &str, id: &str) -> bool {
-        self.write()
+        self.write_ready(collection)
             .collections
             .get_mut(collection)
             .is_some_and(|c| c.changing().shift_remove(id).is_some())
@@ -756,6 +779,67 @@ mod tests {
             store.get("crm/organization", &generator.id("crm/organization", 1)),
             Some(generator.record("crm/organization", 1))
         );
+    }
+
+    fn generated(store: &Store) -> Vec<String> {
+        let mut names: Vec<String> = store.read().collections.keys().cloned().collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn collections_are_generated_on_first_use_and_again_after_reset() {
+        let sizes = BTreeMap::from([("hours/hours".to_owned(), 50)]);
+        let store = Store::with_sizes(2, sizes, true).unwrap();
+        assert!(generated(&store).is_empty());
+        assert!(store.read().pending.len() > 40);
+        // Reads, counts, pages and writes each generate their collection, and only it.
+        assert_eq!(store.count("hours/hours"), 50);
+        assert_eq!(generated(&store), ["hours/hours"]);
+        store.with_collection("crm/gender", |c| assert_eq!(c.len(), 3));
+        let person = store.generator.id("crm/person", 4);
+        assert!(store.get_raw("crm/person", &person).is_some());
+        assert!(store.update(
+            "hrm/employee",
+            &store.generator.id("hrm/employee", 1),
+            Map::new()
+        ));
+        assert_eq!(
+            generated(&store),
+            ["crm/gender", "crm/person", "hours/hours", "hrm/employee"]
+        );
+        // Planting into a collection not generated yet: the seed records come first.
+        let id = store.insert("sales/sales", obj(json!({"subject": "Planted"})));
+        let sales = store.list("sales/sales");
+        assert_eq!(sales.len(), 301);
+        assert_eq!(sales.last().unwrap()["id"], json!(id));
+        assert_eq!(sales[0], store.generator.record("sales/sales", 0));
+        // Unknown collections generate nothing.
+        assert_eq!(store.count("crm/nonsense"), 0);
+        store.reset();
+        assert!(generated(&store).is_empty());
+        assert_eq!(store.count("sales/sales"), 300);
+    }
+
+    #[test]
+    fn concurrent_first_uses_generate_once() {
+        let sizes = BTreeMap::from([("hours/hours".to_owned(), 5000)]);
+        let store = Store::with_sizes(3, sizes, false).unwrap();
+        std::thread::scope(|scope| {
+            for t in 0..8 {
+                let store = &store;
+                scope.spawn(move || {
+                    if t % 2 == 0 {
+                        assert_eq!(store.count("hours/hours"), 5000);
+                    } else {
+                        let id = store.generator.id("hours/hours", t);
+                        assert!(store.get("hours/hours", &id).is_some());
+                    }
+                });
+            }
+        });
+        assert_eq!(store.count("hours/hours"), 5000);
+        assert_eq!(generated(&store), ["hours/hours"]);
     }
 
     #[test]

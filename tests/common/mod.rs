@@ -24,19 +24,32 @@ pub const PERSONS: &str = "/api/v2/crm/person";
 pub const PROJECTS: &str = "/api/v2/projects/project";
 pub const SERVICES: &str = "/api/v2/projects/service";
 
-/// The default record counts of the seeded main collections (`FakeConfig::default()`).
+/// The default record counts of the seeded main collections (`FakeConfig::default()`): a
+/// mid-size Dutch agency, 40 employees and three years of hours.
 pub const DEFAULT_SIZES: &[(&str, usize)] = &[
-    ("crm/organization", 250),
-    ("crm/person", 250),
-    ("crm/contactperson", 150),
-    ("hrm/employee", 25),
-    ("projects/project", 100),
-    ("projects/service", 200),
-    ("hours/hours", 1000),
-    ("invoices/invoice", 200),
-    ("sales/sales", 100),
-    ("documents/document", 50),
+    ("crm/organization", 500),
+    ("crm/person", 800),
+    ("crm/contactperson", 400),
+    ("hrm/employee", 40),
+    ("projects/project", 300),
+    ("projects/service", 750),
+    ("hours/hours", 40_000),
+    ("invoices/invoice", 1500),
+    ("sales/sales", 300),
+    ("documents/document", 200),
+    ("hrm/leave", 750),
+    ("hrm/absence", 300),
+    ("hrm/document", 120),
 ];
+
+/// The default record count of a seeded main collection (`DEFAULT_SIZES`).
+pub fn default_size(collection: &str) -> usize {
+    DEFAULT_SIZES
+        .iter()
+        .find(|(c, _)| *c == collection)
+        .unwrap_or_else(|| panic!("{collection} has no default size here"))
+        .1
+}
 
 // ---- a minimal HTTP/1.1 client -----------------------------------------------------------------
 
@@ -280,6 +293,33 @@ pub fn shared() -> &'static FakeServer {
 /// Asserts a 200 list answer and returns its records.
 pub fn data_list(reply: &Reply) -> Vec<Value> {
     reply.data().as_array().expect("data is a list").clone()
+}
+
+/// Every record a list query matches, a page of 100 at a time, checking that the pages add up
+/// to `metadata.count`. `target` must not set `limit`, `offset` or `metadata` itself.
+pub fn all_pages(server: &FakeServer, target: &str) -> Vec<Value> {
+    let sep = if target.contains('?') { '&' } else { '?' };
+    let mut all = Vec::new();
+    loop {
+        let reply = get(
+            server,
+            &format!("{target}{sep}metadata=count&limit=100&offset={}", all.len()),
+        );
+        let count = reply.json()["metadata"]["count"]
+            .as_u64()
+            .unwrap_or_else(|| panic!("{target}: no metadata.count"));
+        let page = data_list(&reply);
+        let last = page.len() < 100;
+        all.extend(page);
+        if last {
+            assert_eq!(
+                all.len() as u64,
+                count,
+                "{target}: pages and count disagree"
+            );
+            return all;
+        }
+    }
 }
 
 /// `metadata.count` of a list answer (the target must ask for it).

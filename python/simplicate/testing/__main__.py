@@ -5,6 +5,7 @@ For notebooks, manual exploration, and clients in other languages:
     python -m simplicate.testing serve --port 8765 --seed 1 --records crm/organization=5000
     python -m simplicate.testing serve --rate-limit 60   # 429s like the real API
     python -m simplicate.testing serve --no-quirks       # clean data, as the model types it
+                                                         # (README: the quirks table)
 """
 
 from __future__ import annotations
@@ -52,7 +53,10 @@ def main(argv: list[str] | None = None) -> int:
         "--no-quirks",
         dest="quirks",
         action="store_false",
-        help="serve clean data, without the real API's quirks (numbers as strings, zero dates)",
+        help=(
+            "serve clean data, without the real API's quirks (numbers as strings, zero dates, "
+            "untranslated labels, ...; the README's quirks table lists them)"
+        ),
     )
     serve.add_argument("--api-key", default=DEFAULT_API_KEY)
     serve.add_argument("--api-secret", default=DEFAULT_API_SECRET)

@@ -168,14 +168,17 @@ class FakeSimplicate:
     no slot; requests with bad credentials are neither counted nor refused (they get their
     401). :attr:`throttled` counts the 429s served. Default: no limit.
 
-    The seed data has the real API's quirks, because real accounts have them: numbers sent as
+    The seed data is a mid-size Dutch agency's account (40 employees, three years of hours,
+    ...; ``records`` changes any size), generated collection by collection as tests first use
+    them. It has the real API's quirks, because real accounts have them: numbers sent as
     strings (``"parttime_percentage": "100.000000"``), ``"0"``/``"1"`` booleans, MySQL zero
     dates (``"0000-00-00 00:00:00"``), ``1970-01-01`` placeholders, untranslated label keys
-    (``"Country_The Netherlands"``) and custom fields without a ``value`` (the README lists
-    each and where it occurs), and ``GET crm/contactperson/{id}`` answers a one-element list
-    (``"data": [{...}]``), as the real API has been reported to. ``quirks=False`` serves clean
-    data instead: every field exactly as the record model table types it, every item GET a
-    plain record.
+    (``"Country_The Netherlands"``), custom fields without a ``value``, and
+    ``GET crm/contactperson/{id}`` answering a one-element list (``"data": [{...}]``); the
+    README's table "Real data is messier than the documentation: quirks" (under "Testing your
+    code with the fake server") says where each occurs and why. ``quirks=False`` serves clean
+    data instead: every field exactly as the record model table types it (numbers, booleans,
+    ``None`` for unset dates and values, readable labels), every item GET a plain record.
 
     Faults are programmable with :meth:`inject`.
     """

@@ -1,8 +1,10 @@
 """pytest plugin (registered through the ``pytest11`` entry point): fixtures wired to the fake.
 
 - ``simplicate_fake``: a running :class:`FakeSimplicate` with fresh seeded data for each test.
-  One server is shared by the session and reset before every test, so suites stay fast; mark a
-  test ``@pytest.mark.simplicate(seed=..., records={...})`` to get a dedicated server instead.
+  One server is shared by the session and reset before every test (a reset costs nothing until
+  a collection is used again), so suites stay fast; mark a test
+  ``@pytest.mark.simplicate(seed=..., records={...}, quirks=False)`` to get a dedicated server
+  instead (``quirks=False``: clean data, without the real API's quirks; see the README).
 - ``simplicate_client``: a :class:`simplicate.Client` wired to ``simplicate_fake``.
 - ``simplicate_async_client``: a :class:`simplicate.AsyncClient` wired to ``simplicate_fake``,
   for ``async def`` tests under any asyncio plugin (pytest-asyncio, anyio, ...) and any loop

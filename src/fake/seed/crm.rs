@@ -339,7 +339,7 @@ pub fn employee_simple(g: &Generator, e: Option<usize>) -> Value {
 }
 
 /// Custom field values: "external_link" (often a Google Docs link, the documentation's
-/// example) and "part_of_country" (North, East, South, West, Centre; unset or null for some).
+/// example) and "part_of_country" (North, East, South, West, Centre; unset for some).
 /// Only fields of the seeded definitions appear.
 pub fn custom_fields(g: &Generator, defs: C, r: &mut SplitMix64, domain: &str) -> Value {
     let n = g.size(defs).min(l::fields(defs).len());
@@ -352,22 +352,21 @@ pub fn custom_fields(g: &Generator, defs: C, r: &mut SplitMix64, domain: &str) -
                     rng::push_hex(&mut v, r.next_u64(), 16);
                     rng::push_hex(&mut v, r.next_u64(), 12);
                     v.push_str("/edit");
-                    Some(Some(v))
+                    Some(v)
                 }
-                4..=6 => Some(Some(format!(
+                4..=6 => Some(format!(
                     "https://www.{domain}/projecten/{}",
                     r.range(100, 999)
-                ))),
+                )),
                 _ => None,
             },
             "part_of_country" => match r.below(10) {
-                0..=7 => Some(Some((*r.pick(l::PARTS_OF_COUNTRY)).to_owned())),
-                8 => Some(None),
+                0..=7 => Some((*r.pick(l::PARTS_OF_COUNTRY)).to_owned()),
                 _ => None,
             },
             _ => {
                 let options = l::fields(defs)[i].options;
-                (!options.is_empty() && r.chance(60)).then(|| Some((*r.pick(options)).to_owned()))
+                (!options.is_empty() && r.chance(60)).then(|| (*r.pick(options)).to_owned())
             }
         };
         out.push(l::custom_field_value(g, defs, i, value));
@@ -380,9 +379,14 @@ pub fn organization(g: &Generator, i: usize) -> Value {
     let mut r = g.rng(C::Organization, i);
     let (_, area, ..) = *r.pick(CITIES);
     let phone = format!("{area}-{}", digits(&mut r, 10 - area.len() as u32));
-    let relation_type = g
-        .pick_weighted(C::RelationType, &mut r, RELATION_TYPE_WEIGHTS)
-        .map_or(Value::Null, |k| l::copy(g, C::RelationType, k));
+    // The own companies (organizations 0.., one per own-organization profile) have their own
+    // relation type; everyone else draws one of the others.
+    let relation_type = if i < g.size(C::MyOrganizationProfile) {
+        (l::OWN_COMPANY < g.size(C::RelationType)).then_some(l::OWN_COMPANY)
+    } else {
+        g.pick_weighted(C::RelationType, &mut r, RELATION_TYPE_WEIGHTS)
+    }
+    .map_or(Value::Null, |k| l::copy(g, C::RelationType, k));
     let industry = g
         .pick(C::Industry, &mut r)
         .map_or(Value::Null, |k| l::copy(g, C::Industry, k));
@@ -438,7 +442,7 @@ pub fn organization(g: &Generator, i: usize) -> Value {
         "bank_account": bank_account(&mut r),
         "relation_number": relation_number,
         "is_active": r.chance(88),
-        "allow_autocollect": "0",
+        "allow_autocollect": false,
         "has_different_postal_address": different_postal,
         "relation_type": relation_type,
         "industry": industry,
@@ -528,13 +532,17 @@ pub fn person(g: &Generator, i: usize) -> Value {
         "relation_number": p.relation_number,
         "is_active": r.chance(92),
         "is_employee": u8::from(i < g.size(C::Employee).min(g.size(C::Person))),
+        "allow_autocollect": false,
         "use_custom_salutation": false,
         "note": "",
         "address": addresses,
         "linked_as_contact_to_organization": contacts,
         "custom_fields": empty(),
         "simplicate_url": format!("https://acme.simplicate.nl/v1/crm/person/view?id={}", i + 1),
+        // The legacy timestamps beside the new ones, as organizations and sales have them.
+        "created": rng::timestamp(created),
         "created_at": rng::timestamp(created),
+        "modified": rng::timestamp(updated),
         "updated_at": rng::timestamp(updated),
     }
 }

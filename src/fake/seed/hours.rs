@@ -5,6 +5,7 @@
 use serde_json::Value;
 
 use super::crm::employee_short;
+use super::hrm::worker_on;
 use super::lookups::{self as l, APPROVAL_STATUS_WEIGHTS, HOURS_TYPES, HOURS_TYPE_WEIGHTS};
 use super::projects::{project_core, project_simple, service_core, service_short};
 use super::rng::{self, END, END_DAY, FIRST_DAY};
@@ -24,18 +25,19 @@ pub fn hours(g: &Generator, i: usize) -> Value {
         None => g.pick(C::Project, &mut r),
     };
     let project_core = project.map(|p| project_core(g, p));
-    let employee = g.pick(C::Employee, &mut r);
     let kind = g.pick_weighted(C::HoursType, &mut r, HOURS_TYPE_WEIGHTS);
     let approval = g.pick_weighted(C::ApprovalStatus, &mut r, APPROVAL_STATUS_WEIGHTS);
 
     // A working day (weekends move to the nearest weekday; the range starts on a Sunday and
-    // ends on a Wednesday, so this never leaves it), quarters of an hour, ending by 18:00.
+    // ends on a Wednesday, so this never leaves it), quarters of an hour, ending by 18:00, of
+    // an employee employed that day (part-timers write fewer).
     let mut day = FIRST_DAY + r.below((END_DAY - FIRST_DAY) as u64) as i64;
     match (day + 4).rem_euclid(7) {
         6 => day -= 1, // Saturday → Friday
         0 => day += 1, // Sunday → Monday
         _ => {}
     }
+    let employee = worker_on(g, &mut r, day);
     let quarters = r.range(1, 32);
     let minutes = quarters as i64 * 15;
     let start_minute = (480 + r.below(17) as i64 * 30).min(18 * 60 - minutes);
@@ -82,7 +84,7 @@ pub fn hours(g: &Generator, i: usize) -> Value {
         ("end_date", s(rng::timestamp(end))),
         ("is_time_defined", Value::Bool(source != "timesheet")),
         ("billable", Value::Bool(billable)),
-        ("tariff", s(rng::money(tariff))),
+        ("tariff", Value::from(rng::amount(tariff))),
         ("note", s(note)),
         ("invoice_status", s(invoice_status)),
         (

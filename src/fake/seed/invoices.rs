@@ -36,7 +36,7 @@ pub fn invoice(g: &Generator, i: usize) -> Value {
     let (mut excl, mut vat) = (0u64, 0u64);
     for _ in 0..r.range(1, 3) {
         let vat_class = g.pick_weighted(C::VatClass, &mut r, VAT_CLASS_WEIGHTS);
-        let pct = vat_class.map_or(0, |k| VAT_CLASSES[k].3);
+        let pct = vat_class.map_or(0, |k| VAT_CLASSES[k].2);
         // amount in hundredths (hours or pieces), price in cents
         let amount = if r.chance(60) {
             r.range(4, 160) * 25
@@ -58,9 +58,9 @@ pub fn invoice(g: &Generator, i: usize) -> Value {
             "id": id,
             "description": rng::pick_str(&mut r, SERVICE_NAMES),
             "date": date.clone(),
-            "amount": rng::money(amount),
-            "price": rng::money(price),
-            "total_vat": rng::money(line_vat),
+            "amount": rng::amount(amount),
+            "price": rng::amount(price),
+            "total_vat": rng::amount(line_vat),
             "vat_class": vat_class.map_or(Value::Null, |k| l::copy(g, C::VatClass, k)),
             "created_at": rng::timestamp(created),
             "updated_at": rng::timestamp(created),
@@ -94,10 +94,10 @@ pub fn invoice(g: &Generator, i: usize) -> Value {
         "project_id": g.ref_id(C::Project, project),
         "payment_term": term.map_or(Value::Null, |k| l::copy(g, C::PaymentTerm, k)),
         "invoice_lines": lines,
-        "total_excluding_vat": rng::money(excl),
-        "total_vat": rng::money(vat),
-        "total_including_vat": rng::money(incl),
-        "total_outstanding": rng::money(outstanding),
+        "total_excluding_vat": rng::amount(excl),
+        "total_vat": rng::amount(vat),
+        "total_including_vat": rng::amount(incl),
+        "total_outstanding": rng::amount(outstanding),
         "sending_method": if r.chance(85) { "email" } else { "post" },
         "composition_type": "lines",
         "simplicate_url": format!("https://acme.simplicate.nl/v1/invoicing/invoice/view?id={}", i + 1),

@@ -6,15 +6,19 @@ use serde_json::{json, Value};
 
 use super::{obj, s, Generator, C};
 
-/// (label, colour).
+/// (label, colour). The last is the own companies' type (the organizations behind the
+/// own-organization profiles); the others are drawn for everyone else.
 pub const RELATION_TYPES: &[(&str, &str)] = &[
     ("Klant", "#27ae60"),
     ("Prospect", "#3498db"),
     ("Leverancier", "#e67e22"),
     ("Partner", "#8e44ad"),
     ("Oud-klant", "#7f8c8d"),
+    ("Eigen bedrijf", "#666666"),
 ];
-pub const RELATION_TYPE_WEIGHTS: &[u64] = &[45, 20, 15, 10, 10];
+pub const RELATION_TYPE_WEIGHTS: &[u64] = &[45, 20, 15, 10, 10, 0];
+/// Index of the own companies' relation type in `RELATION_TYPES`.
+pub const OWN_COMPANY: usize = 5;
 
 pub const INDUSTRIES: &[&str] = &[
     "Bouw",
@@ -38,11 +42,11 @@ pub const ORGANIZATION_SIZES: &[&str] = &[
 
 /// (name, ISO code, language). Addresses are Dutch but for a few.
 pub const COUNTRIES: &[(&str, &str, &str)] = &[
-    ("Netherlands", "NL", "nl"),
-    ("Belgium", "BE", "nl"),
-    ("Germany", "DE", "de"),
-    ("United Kingdom", "GB", "en"),
-    ("France", "FR", "fr"),
+    ("Nederland", "NL", "nl"),
+    ("België", "BE", "nl"),
+    ("Duitsland", "DE", "de"),
+    ("Verenigd Koninkrijk", "GB", "en"),
+    ("Frankrijk", "FR", "fr"),
 ];
 
 /// Simplicate's person `gender` values; `gender_id` points here.
@@ -147,12 +151,12 @@ pub const INVOICE_STATUSES: &[(&str, &str)] = &[
 pub const INVOICE_STATUS_WEIGHTS: &[u64] = &[10, 20, 10, 60];
 pub const PAID: usize = 3;
 
-/// (code, label, percentage as sent, percentage as a number for computing totals).
-pub const VAT_CLASSES: &[(&str, &str, &str, u64)] = &[
-    ("1", "Hoog", "21.00", 21),
-    ("2", "Laag", "9.00", 9),
-    ("3", "Nul", "0.00", 0),
-    ("4", "Verlegd", "0.00", 0),
+/// (code, label, percentage).
+pub const VAT_CLASSES: &[(&str, &str, u64)] = &[
+    ("1", "Hoog", 21),
+    ("2", "Laag", 9),
+    ("3", "Nul", 0),
+    ("4", "Verlegd", 0),
 ];
 pub const VAT_CLASS_WEIGHTS: &[u64] = &[85, 10, 3, 2];
 
@@ -177,17 +181,14 @@ pub const APPROVAL_STATUSES: &[(&str, &str)] = &[
 ];
 pub const APPROVAL_STATUS_WEIGHTS: &[u64] = &[15, 15, 65, 5];
 
-/// (label, colour): the labels are Simplicate's translation keys, as the API returns them.
-pub const PROJECT_STATUSES: &[(&str, &str)] =
-    &[("tab_pactive", "#27ae60"), ("tab_pclosed", "#7f8c8d")];
+/// (label, colour). Real accounts send translation keys instead (`tab_pactive`, a quirk).
+pub const PROJECT_STATUSES: &[(&str, &str)] = &[("Actief", "#27ae60"), ("Gesloten", "#7f8c8d")];
 pub const PROJECT_STATUS_WEIGHTS: &[u64] = &[70, 30];
 
-/// As in the fixture: translation keys.
-pub const SALES_STATUSES: &[&str] = &[
-    "OpportunityStatus_open",
-    "OpportunityStatus_won",
-    "OpportunityStatus_lost",
-];
+/// Real accounts send translation keys instead (`OpportunityStatus_open`, the fixture; a quirk).
+pub const SALES_STATUSES: &[&str] = &["Open", "Gewonnen", "Verloren"];
+/// Index of "Open" in `SALES_STATUSES`.
+pub const OPEN: usize = 0;
 pub const SALES_STATUS_WEIGHTS: &[u64] = &[50, 30, 20];
 
 /// (label, colour, chance to score, position).
@@ -257,7 +258,7 @@ pub fn key(c: C, i: usize) -> String {
         C::RevenueGroup => REVENUE_GROUPS.get(i).map(|e| (*e).to_owned()),
         C::EmployeeType => EMPLOYEE_TYPES.get(i).map(|e| (*e).to_owned()),
         C::DocumentType => DOCUMENT_TYPES.get(i).map(|e| e.0.to_owned()),
-        _ => None,
+        _ => super::hrm::lookups::key(c, i),
     };
     label.unwrap_or_else(|| format!("#{i}"))
 }
@@ -329,7 +330,8 @@ pub fn record(g: &Generator, c: C, i: usize) -> Value {
                 "type": "normal",
                 "label": label,
                 "tariff": super::rng::money(tariff),
-                "billable": billable,
+                // The table (the spec) types an hours type's `billable` as a number: 1 or 0.
+                "billable": u8::from(billable),
                 "blocked": false,
                 "color": color,
                 "vatclass": vat_class_for_hours(g),
@@ -413,12 +415,12 @@ pub fn copy(g: &Generator, c: C, i: usize) -> Value {
             ])
         }
         C::VatClass => {
-            let (code, label, percentage, _) = VAT_CLASSES[i];
+            let (code, label, percentage) = VAT_CLASSES[i];
             obj([
                 ("id", id),
                 ("code", s(code)),
                 ("label", s(label)),
-                ("percentage", s(percentage)),
+                ("percentage", (percentage as f64).into()),
             ])
         }
         C::SalesProgress => {
@@ -507,10 +509,10 @@ pub fn custom_field(g: &Generator, c: C, i: usize) -> Value {
 }
 
 /// A record's copy of custom field `i`, in the fixture's shape: `value` (and `display_value`,
-/// changelog 2024-11) when set (`Some(Some(v))`), an explicit null (`Some(None)`), or no `value`
-/// key at all when unset (`None`, as in the fixture).
-pub fn custom_field_value(g: &Generator, c: C, i: usize, value: Option<Option<String>>) -> Value {
-    custom_field_json(g, c, i, value, false)
+/// changelog 2024-11) when set, `"value": null` when unset (real accounts leave the key out:
+/// a quirk).
+pub fn custom_field_value(g: &Generator, c: C, i: usize, value: Option<String>) -> Value {
+    custom_field_json(g, c, i, Some(value), false)
 }
 
 fn custom_field_json(
@@ -525,6 +527,7 @@ fn custom_field_json(
     m.insert("id".to_owned(), s(g.id_of(c, i)));
     m.insert("name".to_owned(), s(f.name));
     m.insert("label".to_owned(), s(f.label));
+    // `value` is `None` for a definition (no value at all).
     match value {
         Some(Some(v)) => {
             m.insert("value".to_owned(), s(v.clone()));

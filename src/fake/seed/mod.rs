@@ -1,8 +1,15 @@
 //! Deterministic seed data: the records a fake starts with (and returns to on reset).
 //!
-//! Shaped after real Simplicate responses (ids "organization:<hex>", amounts as strings,
-//! "YYYY-MM-DD HH:MM:SS" timestamps, nested objects, custom fields, Dutch names and addresses)
-//! so client code meets what it will meet in production.
+//! Shaped after real Simplicate responses (ids "organization:<hex>", "YYYY-MM-DD HH:MM:SS"
+//! timestamps, nested objects, custom fields, Dutch names, addresses and labels) so client code
+//! meets what it will meet in production. The default sizes are a mid-size Dutch agency's
+//! account: 40 employees with their contracts, leave and absence, and three years (2023–2025) of
+//! hours, projects, invoices and sales.
+//!
+//! The builders make clean records, every field of the kind the record model table
+//! (`src/model/records.txt`) gives it; the real API's deviations (numbers as strings, `"0"`/`"1"`
+//! booleans, zero dates, untranslated labels, ...) are added afterwards by one pass over one
+//! table, `quirks.rs`, when the generator's `quirks` is on.
 //!
 //! Every record is a pure function of (seed, collection, index, sizes): records can be made
 //! lazily, in any order or in parallel, and a record can name a record of another collection
@@ -13,7 +20,9 @@
 //! same code as the records they copy, so they always agree.
 //!
 //! Lookups (relation types, statuses, hour types, ...) are small fixed tables whose ids depend on
-//! their label only, not on the seed, as in one Simplicate environment's configuration.
+//! their label only, not on the seed, as in one Simplicate environment's configuration. A few
+//! collections are derived: their size follows another's (an invoice's PDF per invoice, an
+//! employee's contracts), and cannot be set.
 
 /// `object! { "key": value, ... }`: a JSON object, each value through `Value::from`. Unlike
 /// `json!`, which passes every expression through `serde_json::to_value` (a deep copy of any
@@ -32,6 +41,7 @@ mod hrm;
 mod invoices;
 mod lookups;
 mod projects;
+mod quirks;
 mod rng;
 mod sales;
 mod words;
@@ -40,14 +50,15 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
+use hrm::lookups as h;
 use lookups as l;
 
 use super::ids::{lookup_id, mix64, SplitMix64};
 use crate::registry;
 
-/// Every seeded collection; the discriminant indexes `TABLES` (lookups first, then the main
-/// collections). Builders name collections by this, not by string, so a reference costs no
-/// lookup by name.
+/// Every seeded collection; the discriminant indexes `TABLES` (`Table::lookup` tells the
+/// lookups apart). Builders name collections by this, not by string, so a reference costs no
+/// lookup by name. New collections are appended in blocks, each block's lookups first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum C {
     RelationType,
@@ -84,6 +95,25 @@ pub(crate) enum C {
     Document,
     /// One per invoice: its PDF (`invoices/document`, sized by `invoices/invoice`).
     InvoiceDocument,
+    // HRM
+    ContractType,
+    EmploymentType,
+    CivilStatus,
+    LeaveType,
+    AbsenceType,
+    Team,
+    HrmDocumentType,
+    EmployeeCustomFieldGroup,
+    EmployeeCustomField,
+    /// 1–2 per employee (sized by `hrm/employee`).
+    Contract,
+    /// One per contract, at the contract's index.
+    Timetable,
+    /// One per employee and year of 2023–2025 they were employed.
+    LeaveBalance,
+    Leave,
+    Absence,
+    HrmDocument,
 }
 
 /// How a collection's ids are made.
@@ -105,9 +135,11 @@ struct Table {
     id_prefix: &'static str,
     ids: Ids,
     /// Main collections: the default size. Lookups: the table's length, which is also the most
-    /// they can hold.
+    /// they can hold. Derived collections: unused (their size follows another's).
     default: usize,
     lookup: bool,
+    /// Derived collections: the collection whose size decides theirs (it cannot be set).
+    sized_by: Option<&'static str>,
 }
 
 const fn lookup(c: C, collection: &'static str, id_prefix: &'static str, len: usize) -> Table {
@@ -118,6 +150,7 @@ const fn lookup(c: C, collection: &'static str, id_prefix: &'static str, len: us
         ids: Ids::Lookup,
         default: len,
         lookup: true,
+        sized_by: None,
     }
 }
 
@@ -135,11 +168,30 @@ const fn main(
         ids,
         default,
         lookup: false,
+        sized_by: None,
+    }
+}
+
+const fn derived(
+    c: C,
+    collection: &'static str,
+    id_prefix: &'static str,
+    ids: Ids,
+    sized_by: &'static str,
+) -> Table {
+    Table {
+        c,
+        collection,
+        id_prefix,
+        ids,
+        default: 0,
+        lookup: false,
+        sized_by: Some(sized_by),
     }
 }
 
 #[rustfmt::skip]
-static TABLES: &[Table] = &[
+const TABLES: &[Table] = &[
     lookup(C::RelationType, "crm/relationtype", "relationtype", l::RELATION_TYPES.len()),
     lookup(C::Industry, "crm/industry", "industry", l::INDUSTRIES.len()),
     lookup(C::OrganizationSize, "crm/organizationsize", "organizationsize", l::ORGANIZATION_SIZES.len()),
@@ -162,36 +214,55 @@ static TABLES: &[Table] = &[
     lookup(C::RevenueGroup, "sales/revenuegroup", "revenuegroup", l::REVENUE_GROUPS.len()),
     lookup(C::EmployeeType, "hrm/employeetype", "employeetype", l::EMPLOYEE_TYPES.len()),
     lookup(C::DocumentType, "documents/documenttype", "documenttype", l::DOCUMENT_TYPES.len()),
-    main(C::Organization, "crm/organization", "organization", Ids::Hex16, 250),
-    main(C::Person, "crm/person", "person", Ids::Hex32, 250),
-    main(C::ContactPerson, "crm/contactperson", "contactperson", Ids::Hex32, 150),
-    main(C::Employee, "hrm/employee", "employee", Ids::Hex32, 25),
-    main(C::Project, "projects/project", "project", Ids::Hex16, 100),
-    main(C::Service, "projects/service", "service", Ids::Service, 200),
-    main(C::Hours, "hours/hours", "hours", Ids::Hex16, 1000),
-    main(C::Invoice, "invoices/invoice", "invoice", Ids::Hex16, 200),
-    main(C::Sales, "sales/sales", "sales", Ids::Hex32, 100),
-    main(C::Document, "documents/document", "document", Ids::Hex32, 50),
-    main(C::InvoiceDocument, "invoices/document", "document", Ids::Hex32, 200),
+    main(C::Organization, "crm/organization", "organization", Ids::Hex16, 500),
+    main(C::Person, "crm/person", "person", Ids::Hex32, 800),
+    main(C::ContactPerson, "crm/contactperson", "contactperson", Ids::Hex32, 400),
+    main(C::Employee, "hrm/employee", "employee", Ids::Hex32, 40),
+    main(C::Project, "projects/project", "project", Ids::Hex16, 300),
+    main(C::Service, "projects/service", "service", Ids::Service, 750),
+    main(C::Hours, "hours/hours", "hours", Ids::Hex16, 40_000),
+    main(C::Invoice, "invoices/invoice", "invoice", Ids::Hex16, 1500),
+    main(C::Sales, "sales/sales", "sales", Ids::Hex32, 300),
+    main(C::Document, "documents/document", "document", Ids::Hex32, 200),
+    derived(C::InvoiceDocument, "invoices/document", "document", Ids::Hex32, "invoices/invoice"),
+    // HRM
+    lookup(C::ContractType, "hrm/contracttype", "contracttype", h::CONTRACT_TYPES.len()),
+    lookup(C::EmploymentType, "hrm/employmenttype", "employmenttype", h::EMPLOYMENT_TYPES.len()),
+    lookup(C::CivilStatus, "hrm/civilstatus", "civilstatus", h::CIVIL_STATUSES.len()),
+    lookup(C::LeaveType, "hrm/leavetype", "leavetype", h::LEAVE_TYPES.len()),
+    lookup(C::AbsenceType, "hrm/absencetype", "absencetype", h::ABSENCE_TYPES.len()),
+    lookup(C::Team, "hrm/team", "team", h::TEAMS.len()),
+    lookup(C::HrmDocumentType, "hrm/documenttype", "documenttype", h::DOCUMENT_TYPES.len()),
+    lookup(C::EmployeeCustomFieldGroup, "hrm/employeecustomfieldgroups", "customfieldgroup", h::FIELD_GROUPS.len()),
+    lookup(C::EmployeeCustomField, "hrm/employeecustomfields", "customfield", h::FIELDS.len()),
+    derived(C::Contract, "hrm/contract", "contract", Ids::Hex16, "hrm/employee"),
+    derived(C::Timetable, "hrm/timetable", "timetable", Ids::Hex16, "hrm/employee"),
+    derived(C::LeaveBalance, "hrm/leavebalance", "leavebalance", Ids::Hex16, "hrm/employee"),
+    main(C::Leave, "hrm/leave", "leave", Ids::Hex16, 750),
+    main(C::Absence, "hrm/absence", "absence", Ids::Hex16, 300),
+    main(C::HrmDocument, "hrm/document", "document", Ids::Hex32, 120),
 ];
 
-const COUNT: usize = C::InvoiceDocument as usize + 1;
+/// Every seeded collection: the length of `TABLES`, so appending a row is all it takes.
+const COUNT: usize = TABLES.len();
 
 /// Salts telling apart the stream families of one collection.
 const RECORD: u64 = 0x7265_636f_7264; // "record"
 const CORE: u64 = 0x636f_7265; // "core": the fields other records copy
 const ID_HI: u64 = 0x6964_6869; // "idhi"
 const ID_LO: u64 = 0x6964_6c6f; // "idlo"
+const QUIRK: u64 = 0x0071_7569_726b; // "quirk": which records a quirk with a share hits
 
 /// Makes the seed records. Cheap to build (no records are made until asked for).
 #[derive(Debug, Clone)]
 pub struct Generator {
     sizes: [usize; COUNT],
     /// Records carry the real API's quirks (`quirks.rs`).
-    #[allow(dead_code)] // TODO(seed): read by the quirks pass; remove this allow with it.
     quirks: bool,
     /// The ids of every lookup entry, made once: lookups are referred to by nearly every record.
     lookup_ids: Vec<Vec<String>>,
+    /// Where each employee's contracts, leave balances and leave start.
+    hrm: hrm::Plan,
     record_base: [u64; COUNT],
     core_base: [u64; COUNT],
     id_hi: [u64; COUNT],
@@ -219,6 +290,7 @@ impl Generator {
                     _ => Vec::new(),
                 })
                 .collect(),
+            hrm: hrm::Plan::default(),
             record_base: [0; COUNT],
             core_base: [0; COUNT],
             id_hi: [0; COUNT],
@@ -245,10 +317,10 @@ impl Generator {
                     )
                 });
             };
-            if t.c == C::InvoiceDocument {
+            if let Some(by) = t.sized_by {
                 return Err(format!(
-                    "collection '{collection}' holds one document per invoice; size \
-                     'invoices/invoice' instead"
+                    "the size of collection '{collection}' follows from '{by}': size '{by}' \
+                     instead"
                 ));
             }
             if t.lookup && size > t.default {
@@ -260,10 +332,14 @@ impl Generator {
             g.sizes[t.c as usize] = size;
         }
         g.sizes[C::InvoiceDocument as usize] = g.sizes[C::Invoice as usize];
+        g.hrm = hrm::Plan::new(&g);
+        g.sizes[C::Contract as usize] = g.hrm.contracts();
+        g.sizes[C::Timetable as usize] = g.hrm.contracts();
+        g.sizes[C::LeaveBalance as usize] = g.hrm.balances();
         Ok(g)
     }
 
-    /// Every seeded collection and its record count, lookups first (stable order).
+    /// Every seeded collection and its record count, in the order of `TABLES` (stable).
     pub fn collections(&self) -> Vec<(&'static str, usize)> {
         TABLES
             .iter()
@@ -273,13 +349,18 @@ impl Generator {
 
     /// Record `index` of `collection`: a pure function of (seed, collection, index, sizes).
     /// `Null` for a collection this generator does not seed, and for an index past the end of a
-    /// lookup table. (Main collections make a record for any index; other records only refer to
-    /// indices below the collection's size.)
+    /// lookup table or a derived collection. (Main collections make a record for any index;
+    /// other records only refer to indices below the collection's size.)
     pub fn record(&self, collection: &str, index: usize) -> Value {
-        match table(collection) {
-            Some(t) => self.build(t.c, index),
-            None => Value::Null,
+        let Some(t) = table(collection) else {
+            return Value::Null;
+        };
+        let mut record = self.build(t.c, index);
+        if self.quirks && quirks::any(t.collection) {
+            let salt = mix64(self.core_base[t.c as usize] ^ QUIRK ^ mix64(index as u64));
+            quirks::apply(t.collection, salt, &mut record);
         }
+        record
     }
 
     /// The id of record `index` of `collection` (same as `record(...)["id"]`, but cheap).
@@ -304,17 +385,26 @@ impl Generator {
             C::Sales => sales::sales(self, i),
             C::Document => documents::document(self, i),
             C::InvoiceDocument => invoices::document(self, i),
+            C::Contract => hrm::contracts::contract(self, i),
+            C::Timetable => hrm::contracts::timetable(self, i),
+            C::LeaveBalance => hrm::leave::leave_balance(self, i),
+            C::Leave => hrm::leave::leave(self, i),
+            C::Absence => hrm::leave::absence(self, i),
+            C::HrmDocument => hrm::documents::document(self, i),
+            C::ContractType
+            | C::EmploymentType
+            | C::CivilStatus
+            | C::LeaveType
+            | C::AbsenceType
+            | C::Team
+            | C::HrmDocumentType
+            | C::EmployeeCustomFieldGroup
+            | C::EmployeeCustomField => h::record(self, c, i),
             _ => lookups::record(self, c, i),
         }
     }
 
     // ---- for the builders ----------------------------------------------------------------------
-
-    /// Whether records carry the real API's quirks.
-    #[allow(dead_code)] // TODO(seed): see the field.
-    pub(crate) fn quirks(&self) -> bool {
-        self.quirks
-    }
 
     pub(crate) fn size(&self, c: C) -> usize {
         self.sizes[c as usize]
@@ -417,27 +507,9 @@ pub(crate) fn empty() -> Value {
     Value::Array(Vec::new())
 }
 
-/// TEMPORARY SHIM for the store until it moves to `Generator`: the old interface (all records of
-/// crm/organization and crm/person at their default sizes). Remove once nothing calls it.
-#[allow(dead_code)]
-pub fn generate(seed: u64) -> Vec<(&'static str, Vec<Map<String, Value>>)> {
-    let Ok(g) = Generator::new(seed, &BTreeMap::new(), true) else {
-        return Vec::new();
-    };
-    ["crm/organization", "crm/person"]
-        .into_iter()
-        .map(|collection| {
-            let n = g.size(table(collection).map_or(C::Organization, |t| t.c));
-            let records = (0..n)
-                .filter_map(|i| match g.record(collection, i) {
-                    Value::Object(m) => Some(m),
-                    _ => None,
-                })
-                .collect();
-            (collection, records)
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_hrm;
+#[cfg(test)]
+mod tests_model;

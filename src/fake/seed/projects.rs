@@ -170,25 +170,28 @@ pub fn project(g: &Generator, i: usize) -> Value {
         "employees": employees,
         "budget": object! {
             "hours": object! {
-                "amount_budget": rng::money(hours_budget),
-                "amount_spent": rng::money(hours_budget * spent_pct / 100),
-                "value_budget": rng::money(hours_value),
-                "value_spent": rng::money(hours_value * spent_pct / 100),
+                "amount_budget": rng::amount(hours_budget),
+                "amount_spent": rng::amount(hours_budget * spent_pct / 100),
+                "value_budget": rng::amount(hours_value),
+                "value_spent": rng::amount(hours_value * spent_pct / 100),
             },
             "costs": object! {
-                "value_budget": rng::money(costs_budget),
-                "value_spent": rng::money(costs_budget * spent_pct / 100),
+                "value_budget": rng::amount(costs_budget),
+                "value_spent": rng::amount(costs_budget * spent_pct / 100),
             },
             "total": object! {
-                "value_budget": rng::money(total),
-                "value_spent": rng::money(spent),
-                "value_invoiced": rng::money(spent * r.below(101) / 100),
+                "value_budget": rng::amount(total),
+                "value_spent": rng::amount(spent),
+                "value_invoiced": rng::amount(spent * r.below(101) / 100),
             },
         },
         "separate_invoice_recipient": object! {"is_separate_invoice_recipient": false},
         "custom_fields": custom_fields,
         "simplicate_url": format!("https://acme.simplicate.nl/v1/projects/project/view?id={}", i + 1),
+        // The legacy timestamps beside the new ones, as organizations and sales have them.
+        "created": rng::timestamp(created),
         "created_at": rng::timestamp(created),
+        "modified": rng::timestamp(updated),
         "updated_at": rng::timestamp(updated),
     }
 }
@@ -257,8 +260,8 @@ pub fn service(g: &Generator, i: usize) -> Value {
             hour_types.push(object! {
                 "hourstype": l::hours_type_short(g, k),
                 "color": color,
-                "budgeted_amount": rng::money(r.range(8, 200) * 100),
-                "tariff": rng::money(tariff),
+                "budgeted_amount": rng::amount(r.range(8, 200) * 100),
+                "tariff": rng::amount(tariff),
                 "billable": billable,
             });
         }
@@ -282,9 +285,9 @@ pub fn service(g: &Generator, i: usize) -> Value {
         "end_date": rng::date(end),
         "write_hours_start_date": rng::date(start),
         "write_hours_end_date": rng::date(end),
-        "budget": rng::money(price),
-        "amount": "1.00",
-        "price": rng::money(price),
+        "budget": rng::amount(price),
+        "amount": 1.0,
+        "price": rng::amount(price),
         "track_hours": method != "Subscription",
         "track_cost": r.chance(30),
         "use_in_resource_planner": r.chance(60),

@@ -1,5 +1,5 @@
-//! Randomness and formatting for the seed data: per-record streams, timestamps, dates, money
-//! strings, hex ids and a few text helpers.
+//! Randomness and formatting for the seed data: per-record streams, timestamps, dates, amounts,
+//! hex ids and a few text helpers.
 //!
 //! Formatting is written out by hand (no `format!`) because it runs a dozen times per record and
 //! a million hours records must generate in seconds.
@@ -119,7 +119,15 @@ pub fn date(days: i64) -> String {
     s
 }
 
-/// Cents → "1234.50": Simplicate sends amounts, rates and budgets as decimal strings.
+/// Cents → 1234.5: an amount as the record model table types it, a JSON number. (Real accounts
+/// send many amounts as decimal strings; that is a quirk, added by `quirks.rs`.)
+pub fn amount(cents: u64) -> f64 {
+    // Correctly rounded, so the shortest representation is the decimal itself ("1234.05").
+    cents as f64 / 100.0
+}
+
+/// Cents → "1234.50": for the few amounts the table itself types as text (an hours type's
+/// `tariff`).
 pub fn money(cents: u64) -> String {
     let mut s = String::with_capacity(12);
     push_u64(&mut s, cents / 100);
@@ -266,6 +274,13 @@ mod tests {
             assert_eq!(h, format!("{n:016x}"));
         }
         assert_eq!(money(0), "0.00");
+        assert_eq!(
+            serde_json::Value::from(amount(123_405)).to_string(),
+            "1234.05"
+        );
+        for cents in [1, 10, 99, 489_444, 12_345_678_901] {
+            assert_eq!(format!("{:.2}", amount(cents)), money(cents));
+        }
         assert_eq!(money(123_405), "1234.05");
     }
 
