@@ -134,18 +134,17 @@ fn referenced_ids_must_exist_in_their_collection() {
          linked_to[1].organization_id property"
     );
 
-    // A lookup that is not seeded is empty: a reference to it is refused, until one exists.
-    assert_eq!(server.store().count("hrm/leavetype"), 0);
+    // A lookup entry that does not exist is refused, until a test plants it.
     let employee = first(&server, "hrm/employee");
-    let leave = json!({"employee_id": employee, "leave_type_id": "leavetype:verlof",
+    let leave = json!({"employee_id": employee, "leave_type_id": "leavetype:planted",
                        "start_date": "2025-03-03 09:00:00", "hours": 8});
     assert_eq!(
         refused(&server, "POST", "/api/v2/hrm/leave", "hrm/leave", &leave),
-        "No leavetype found with id leavetype:verlof given in the leave_type_id property"
+        "No leavetype found with id leavetype:planted given in the leave_type_id property"
     );
     server.store().insert(
         "hrm/leavetype",
-        object(json!({"id": "leavetype:verlof", "label": "Verlof"})),
+        object(json!({"id": "leavetype:planted", "label": "Verlof"})),
     );
     let id = created_id(&send_json(
         &server,
