@@ -841,7 +841,7 @@ fn same_seed_same_data_different_seed_different_data() {
         assert_ne!(ra.body, rc.body, "{path}: another seed, other data");
     }
     assert_eq!(
-        Store::with_sizes(42, light_sizes())
+        Store::with_sizes(42, light_sizes(), true)
             .expect("valid sizes")
             .list("crm/person"),
         a.store().list("crm/person")
