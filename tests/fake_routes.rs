@@ -135,6 +135,11 @@ fn every_registry_operation_is_served_with_its_own_method() {
             // What a 200 carries.
             let data = reply.data();
             match (template.contains("{id}"), method, action) {
+                // One week, not a list: the week of the latest timesheet row.
+                (false, Method::Get, _) if resource.name == "timesheetrow/mostrecent" => {
+                    assert!(data["start_date"].is_string(), "{what}: {data}");
+                    assert!(data["end_date"].is_string(), "{what}: {data}");
+                }
                 (false, Method::Get, _) => {
                     let n = store.count(&resource.path()).min(100);
                     assert_eq!(data.as_array().map(Vec::len), Some(n), "{what}");
@@ -1049,7 +1054,8 @@ fn duplicate_copies_a_record_with_a_new_id() {
         &json!({}),
     );
 
-    // Sales services start empty: create one, then duplicate it.
+    // Create a sales service, then duplicate it.
+    let before = store.count("sales/service");
     let id = created_id(&send_json(
         &server,
         "POST",
@@ -1067,7 +1073,7 @@ fn duplicate_copies_a_record_with_a_new_id() {
     let copy = get(&server, &format!("/api/v2/sales/service/{new}")).data();
     assert_eq!(copy["name"], "Advies");
     assert_eq!(copy["price"], "1000.00");
-    assert_eq!(store.count("sales/service"), 2);
+    assert_eq!(store.count("sales/service"), before + 2);
 
     // Missing records, bad bodies.
     for path in [
@@ -1081,7 +1087,7 @@ fn duplicate_copies_a_record_with_a_new_id() {
     let target = format!("/api/v2/sales/service/{id}/duplicate");
     send_json(&server, "POST", &target, "[]").error_message(400);
     send_typed(&server, "POST", &target, None, "{}").error_message(400);
-    assert_eq!(store.count("sales/service"), 2);
+    assert_eq!(store.count("sales/service"), before + 2);
 }
 
 /// (hours, entries) booked on each project or service id, from the seeded hours.
@@ -1287,7 +1293,8 @@ fn converttoproject_shows_the_sale() {
 fn employeeexpense_shows_one_of_the_employee_expenses() {
     let server = start_light();
     let store = server.store();
-    assert_eq!(store.count("hours/employeeexpenses"), 0);
+    let seeded = store.count("hours/employeeexpenses");
+    assert!(seeded > 0);
     let id = store.insert(
         "hours/employeeexpenses",
         object(json!({"employee": {"id": "employee:1"}, "amount": "12.50", "note": "Parkeren"})),
@@ -1299,8 +1306,17 @@ fn employeeexpense_shows_one_of_the_employee_expenses() {
         record
     );
     assert_eq!(
-        data_list(&get(&server, "/api/v2/hours/employeeexpenses")),
+        data_list(&get(
+            &server,
+            &format!("/api/v2/hours/employeeexpenses?offset={seeded}")
+        )),
         [record]
+    );
+    // The seeded ones are the records of costs/expense, listed again.
+    let first = first_id(&server, "hours/employeeexpenses").expect("seeded");
+    assert_eq!(
+        get(&server, &format!("/api/v2/hours/employeeexpense/{first}")).data(),
+        get(&server, &format!("/api/v2/costs/expense/{first}")).data()
     );
     let msg = get(&server, "/api/v2/hours/employeeexpense/expense:missing").error_message(404);
     assert!(msg.contains("expense:missing"), "{msg}");
@@ -1513,7 +1529,35 @@ fn timesheetrow_order_answers_null() {
     send_json(&server, "PUT", target, "[1]").error_message(400);
     send_typed(&server, "PUT", target, Some("text/plain"), "{}").error_message(400);
     assert_eq!(server.store().count("hours/timesheetrow/order"), 0);
-    assert_eq!(server.store().count("hours/timesheetrow"), 0);
+}
+
+#[test]
+fn timesheetrow_mostrecent_is_the_week_of_the_latest_row() {
+    let server = start_light();
+    let target = "/api/v2/hours/timesheetrow/mostrecent";
+    let week = get(&server, target).data();
+    let latest = server
+        .store()
+        .list("hours/timesheetrow")
+        .iter()
+        .filter_map(|r| r["start_date"].as_str().map(str::to_owned))
+        .max()
+        .expect("seeded rows");
+    assert_eq!(week["start_date"], format!("{latest} 00:00:00"));
+    assert!(week["end_date"]
+        .as_str()
+        .is_some_and(|e| e.ends_with(" 23:59:59")));
+    // A newer row moves it; without rows there is no week.
+    server.store().insert(
+        "hours/timesheetrow",
+        object(json!({"start_date": "2026-02-04", "end_date": "2026-02-08"})),
+    );
+    assert_eq!(
+        get(&server, target).data(),
+        json!({"start_date": "2026-02-02 00:00:00", "end_date": "2026-02-08 23:59:59"})
+    );
+    let empty = start_sized(&[("hours/timesheetrow", 0)]);
+    assert_eq!(get(&empty, target).data(), Value::Null);
 }
 
 // ---- known gaps --------------------------------------------------------------------------------

@@ -63,6 +63,9 @@ pub fn special(call: &Call) -> Option<Response> {
         (Route::Collection(_), Method::Put) if key == ("hours", "timesheetrow/order") => {
             Some(envelope::ok(&Value::Null))
         }
+        (Route::Collection(_), Method::Get) if key == ("hours", "timesheetrow/mostrecent") => {
+            Some(most_recent_week(call.store))
+        }
         _ => None,
     }
 }
@@ -144,6 +147,25 @@ fn planning_budget(store: &Store, collection: &str, name: &str, id: &str) -> Res
     data.insert("hours_spent".to_owned(), Value::from(hours));
     data.insert("hours_entries".to_owned(), Value::from(entries));
     envelope::ok(&Value::Object(data))
+}
+
+/// `GET hours/timesheetrow/mostrecent`: one `{start_date, end_date}`, the week of the latest
+/// timesheet row (null when there are none).
+fn most_recent_week(store: &Store) -> Response {
+    let latest = store.with_collection("hours/timesheetrow", |rows| {
+        rows.iter_raw()
+            .filter_map(
+                |bytes| match super::store::decode_fields(bytes, &["start_date"]) {
+                    Value::Object(mut m) => match m.remove("start_date") {
+                        Some(Value::String(date)) => Some(date),
+                        _ => None,
+                    },
+                    _ => None,
+                },
+            )
+            .max()
+    });
+    envelope::ok(&latest.map_or(Value::Null, |date| super::seed::week_of(&date)))
 }
 
 /// `PUT sales/quoteemail/{id}`: append one address to the quote's `emails`.

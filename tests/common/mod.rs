@@ -272,6 +272,19 @@ pub const LIGHT: &[(&str, usize)] = &[
     ("invoices/invoice", 10),
     ("sales/sales", 10),
     ("documents/document", 5),
+    ("costs/expense", 10),
+    ("hours/approval", 20),
+    ("hours/submission", 10),
+    ("hours/timesheetrow", 20),
+    ("crm/document", 5),
+    ("timeline/message", 20),
+    ("mileage/mileage", 10),
+    ("projects/assignment", 10),
+    ("projects/document", 5),
+    ("projects/purchase", 5),
+    ("sales/document", 5),
+    ("sales/quote", 5),
+    ("sales/service", 15),
 ];
 
 pub fn light_sizes() -> BTreeMap<String, usize> {

@@ -460,7 +460,7 @@ pub fn organization(g: &Generator, i: usize) -> Value {
             "send_email_type": "contact",
             "autosend_subscription_invoice": false,
         },
-        "interests": empty(),
+        "interests": super::crm_more::organization_interests(g, i),
         "teams": empty(),
         "linked_persons_contacts": linked,
         "custom_fields": custom_fields,
@@ -537,7 +537,8 @@ pub fn person(g: &Generator, i: usize) -> Value {
         "note": "",
         "address": addresses,
         "linked_as_contact_to_organization": contacts,
-        "custom_fields": empty(),
+        "interests": super::crm_more::person_interests(g, i),
+        "custom_fields": super::crm_more::person_custom_fields(g, i),
         "simplicate_url": format!("https://acme.simplicate.nl/v1/crm/person/view?id={}", i + 1),
         // The legacy timestamps beside the new ones, as organizations and sales have them.
         "created": rng::timestamp(created),

@@ -7,19 +7,30 @@ use serde_json::Value;
 
 use super::super::files;
 use super::crm::{employee_simple, org_core, org_simple, pick_client};
-use super::lookups::{self as l, INVOICE_STATUS_WEIGHTS, PAID, VAT_CLASSES, VAT_CLASS_WEIGHTS};
+use super::lookups::{self as l, INVOICE_STATUS_WEIGHTS, VAT_CLASSES, VAT_CLASS_WEIGHTS};
 use super::projects::{my_profile, project_core, project_simple};
 use super::rng;
 use super::words::SERVICE_NAMES;
 use super::{Generator, C};
+use crate::fake::ids::SplitMix64;
+
+/// The project an invoice bills, the first draws of its stream.
+fn pick_project(g: &Generator, r: &mut SplitMix64) -> Option<usize> {
+    if r.chance(80) {
+        g.pick(C::Project, r)
+    } else {
+        None
+    }
+}
+
+/// The project invoice `i` bills (its `project_id`), without building it.
+pub fn invoice_project(g: &Generator, i: usize) -> Option<usize> {
+    pick_project(g, &mut g.rng(C::Invoice, i))
+}
 
 pub fn invoice(g: &Generator, i: usize) -> Value {
     let mut r = g.rng(C::Invoice, i);
-    let project = if r.chance(80) {
-        g.pick(C::Project, &mut r)
-    } else {
-        None
-    };
+    let project = pick_project(g, &mut r);
     let project_core = project.map(|p| project_core(g, p));
     let org = match &project_core {
         Some(p) => p.org,
@@ -67,7 +78,8 @@ pub fn invoice(g: &Generator, i: usize) -> Value {
         });
     }
     let incl = excl + vat;
-    let outstanding = if status == Some(PAID) { 0 } else { incl };
+    // Paid in full or in part by its payments (`invoices/payment`), or not at all.
+    let (status, outstanding) = super::invoicing::settle(g, i, status, incl);
     let subject = match &project_core {
         Some(p) => p.name.clone(),
         None => org.map_or_else(

@@ -77,6 +77,8 @@ pub const CUSTOM_FIELD_GROUPS: &[(&str, &str, &str)] = &[
     ("project", "Regio", "2"),
     ("sales", "Algemeen", "1"),
     ("sales", "Regio", "2"),
+    ("person", "Algemeen", "1"),
+    ("person", "Marketing", "2"),
 ];
 
 /// A custom field definition. Dropdown values are the option labels themselves, so the
@@ -169,7 +171,12 @@ pub const HOURS_TYPES: &[(&str, u64, bool, &str)] = &[
     ("Support", 7500, true, "#c0392b"),
     ("Reistijd", 5500, true, "#7f8c8d"),
     ("Intern overleg", 0, false, "#95a5a6"),
+    // Mileage's type (23 cents a kilometre); past the weights, so hours and services never
+    // pick it.
+    ("Kilometers", 23, true, "#34495e"),
 ];
+/// Index of "Kilometers" in `HOURS_TYPES`: the type of mileage registrations.
+pub const MILEAGE: usize = 7;
 pub const HOURS_TYPE_WEIGHTS: &[u64] = &[20, 30, 10, 10, 15, 5, 10];
 
 /// (label, description).
@@ -268,6 +275,7 @@ pub fn fields(c: C) -> &'static [FieldDef] {
         C::OrganizationCustomField => ORGANIZATION_FIELDS,
         C::ProjectCustomField => PROJECT_FIELDS,
         C::SalesCustomField => SALES_FIELDS,
+        C::PersonCustomField => super::lookups_more::PERSON_FIELDS,
         _ => &[],
     }
 }
@@ -327,7 +335,7 @@ pub fn record(g: &Generator, c: C, i: usize) -> Value {
         C::HoursType => HOURS_TYPES.get(i).map_or(Value::Null, |&(label, tariff, billable, color)| {
             json!({
                 "id": id(),
-                "type": "normal",
+                "type": if i == MILEAGE { "mileage" } else { "normal" },
                 "label": label,
                 "tariff": super::rng::money(tariff),
                 // The table (the spec) types an hours type's `billable` as a number: 1 or 0.

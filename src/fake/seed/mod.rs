@@ -45,6 +45,19 @@ mod quirks;
 mod rng;
 mod sales;
 mod words;
+// seed2: the second pass (`more.rs` dispatches to these).
+mod costs;
+mod crm_more;
+mod invoicing;
+mod lookups_more;
+mod module_documents;
+mod more;
+mod project_work;
+mod quotes;
+mod registrations;
+mod shared;
+mod timeline;
+mod timesheet;
 
 use std::collections::BTreeMap;
 
@@ -52,13 +65,16 @@ use serde_json::{Map, Value};
 
 use hrm::lookups as h;
 use lookups as l;
+use lookups_more as lm;
 
 use super::ids::{lookup_id, mix64, SplitMix64};
 use crate::registry;
+pub(crate) use timesheet::week_of;
 
 /// Every seeded collection; the discriminant indexes `TABLES` (`Table::lookup` tells the
 /// lookups apart). Builders name collections by this, not by string, so a reference costs no
-/// lookup by name. New collections are appended in blocks, each block's lookups first.
+/// lookup by name. New collections are appended in blocks, each block's lookups first: the
+/// first pass, then HRM (`hrm/`), then the second pass (`more.rs`), which closes the enum.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum C {
     RelationType,
@@ -114,6 +130,60 @@ pub(crate) enum C {
     Leave,
     Absence,
     HrmDocument,
+    // seed2: the second pass (`more.rs`), lookups and main collections.
+    CostsType,
+    PurchaseType,
+    CrmDocumentType,
+    ProjectDocumentType,
+    SalesDocumentType,
+    InvoiceDocumentType,
+    Interest,
+    OrganizationCustomFieldGroup,
+    PersonCustomFieldGroup,
+    ProjectCustomFieldGroup,
+    SalesCustomFieldGroup,
+    PersonCustomField,
+    CustomFieldModel,
+    CustomFieldOption,
+    CustomFieldType,
+    ReminderTemplate,
+    ReminderSet,
+    MessageType,
+    AssignmentStatus,
+    ProjectFilter,
+    SalesFilter,
+    QuoteStatus,
+    QuoteTemplate,
+    SalesReason,
+    DefaultService,
+    Expense,
+    /// The records of `costs/expense` again (`hours/employeeexpenses`).
+    EmployeeExpense,
+    /// Project services as costs and hours list them (one per `projects/service` record).
+    CostsProjectService,
+    HoursProjectService,
+    Approval,
+    Submission,
+    TimesheetRow,
+    /// One per organization and per person who is not an employee.
+    Debtor,
+    CrmDocument,
+    ExternalDocument,
+    Payment,
+    Proposition,
+    Mileage,
+    Timer,
+    SharedItem,
+    Message,
+    Assignment,
+    /// One per assignment.
+    AssignmentBudget,
+    ProjectDocument,
+    Purchase,
+    ReverseInvoice,
+    SalesDocument,
+    Quote,
+    SalesService,
 }
 
 /// How a collection's ids are made.
@@ -127,6 +197,8 @@ enum Ids {
     /// Project services: UUID-v7 for services created from November 2024 on (the changelog's
     /// new id format), `Hex16` before.
     Service,
+    /// The ids of another collection's records: the same records listed at a second path.
+    Of(C),
 }
 
 struct Table {
@@ -241,6 +313,57 @@ const TABLES: &[Table] = &[
     main(C::Leave, "hrm/leave", "leave", Ids::Hex16, 750),
     main(C::Absence, "hrm/absence", "absence", Ids::Hex16, 300),
     main(C::HrmDocument, "hrm/document", "document", Ids::Hex32, 120),
+    // seed2: lookups, then main collections (`more.rs`). Views of other collections (their
+    // size is the other's, see `more::sized_by`) carry that collection's size as a default.
+    lookup(C::CostsType, "costs/coststype", "coststype", lm::PURCHASE_TYPES.len()),
+    lookup(C::PurchaseType, "projects/purchasetype", "purchasetype", lm::PURCHASE_TYPES.len()),
+    lookup(C::CrmDocumentType, "crm/documenttype", "documenttype", lm::CRM_DOCUMENT_TYPES.len()),
+    lookup(C::ProjectDocumentType, "projects/documenttype", "documenttype", lm::PROJECT_DOCUMENT_TYPES.len()),
+    lookup(C::SalesDocumentType, "sales/documenttype", "documenttype", lm::SALES_DOCUMENT_TYPES.len()),
+    lookup(C::InvoiceDocumentType, "invoices/documenttype", "documenttype", lm::INVOICE_DOCUMENT_TYPES.len()),
+    lookup(C::Interest, "crm/interests", "interest", lm::INTERESTS.len()),
+    lookup(C::OrganizationCustomFieldGroup, "crm/organizationcustomfieldgroups", "customfieldgroup", lm::group_count("organization")),
+    lookup(C::PersonCustomFieldGroup, "crm/personcustomfieldgroups", "customfieldgroup", lm::group_count("person")),
+    lookup(C::ProjectCustomFieldGroup, "projects/projectcustomfieldgroups", "customfieldgroup", lm::group_count("project")),
+    lookup(C::SalesCustomFieldGroup, "sales/salescustomfieldgroups", "customfieldgroup", lm::group_count("sales")),
+    lookup(C::PersonCustomField, "crm/personcustomfields", "customfield", lm::PERSON_FIELDS.len()),
+    lookup(C::CustomFieldModel, "customfields/model", "customfieldmodel", lm::CUSTOM_FIELD_MODELS.len()),
+    lookup(C::CustomFieldOption, "customfields/option", "customfieldoption", lm::option_count()),
+    lookup(C::CustomFieldType, "customfields/type", "customfieldtype", lm::CUSTOM_FIELD_TYPES.len()),
+    lookup(C::ReminderTemplate, "invoices/remindertemplate", "remindertemplate", lm::REMINDER_TEMPLATES.len()),
+    lookup(C::ReminderSet, "invoices/reminderset", "reminderset", lm::REMINDER_SETS.len()),
+    lookup(C::MessageType, "timeline/messagetype", "messagetype", lm::MESSAGE_TYPES.len()),
+    lookup(C::AssignmentStatus, "projects/assignmentstatus", "assignmentstatus", lm::ASSIGNMENT_STATUSES.len()),
+    lookup(C::ProjectFilter, "projects/projectfilters", "filter", lm::PROJECT_FILTERS.len()),
+    lookup(C::SalesFilter, "sales/salesfilters", "filter", lm::SALES_FILTERS.len()),
+    lookup(C::QuoteStatus, "sales/quotestatus", "quotestatus", lm::QUOTE_STATUSES.len()),
+    lookup(C::QuoteTemplate, "sales/quotetemplate", "quotetemplate", lm::QUOTE_TEMPLATES.len()),
+    lookup(C::SalesReason, "sales/salesreason", "salesreason", lm::SALES_REASONS.len()),
+    lookup(C::DefaultService, "services/defaultservice", "defaultservice", lm::DEFAULT_SERVICES.len()),
+    main(C::Expense, "costs/expense", "expense", Ids::Hex32, 450),
+    main(C::EmployeeExpense, "hours/employeeexpenses", "expense", Ids::Of(C::Expense), 450),
+    main(C::CostsProjectService, "costs/projectservices", "service", Ids::Of(C::Service), 750),
+    main(C::HoursProjectService, "hours/projectservices", "service", Ids::Of(C::Service), 750),
+    main(C::Approval, "hours/approval", "approval", Ids::Hex32, 250),
+    main(C::Submission, "hours/submission", "submission", Ids::Hex32, 100),
+    main(C::TimesheetRow, "hours/timesheetrow", "timesheetrow", Ids::Hex32, 200),
+    main(C::Debtor, "crm/debtor", "debtor", Ids::Hex32, 1260),
+    main(C::CrmDocument, "crm/document", "document", Ids::Hex32, 150),
+    main(C::ExternalDocument, "documents/externaldocument", "externaldocument", Ids::Hex32, 20),
+    main(C::Payment, "invoices/payment", "payment", Ids::Hex32, 130),
+    main(C::Proposition, "invoices/proposition", "proposition", Ids::Hex32, 90),
+    main(C::Mileage, "mileage/mileage", "mileage", Ids::Hex32, 600),
+    main(C::Timer, "timers/timer", "timer", Ids::Hex32, 15),
+    main(C::SharedItem, "shared/item", "item", Ids::Hex32, 30),
+    main(C::Message, "timeline/message", "message", Ids::Hex32, 1200),
+    main(C::Assignment, "projects/assignment", "assignment", Ids::Hex32, 360),
+    main(C::AssignmentBudget, "projects/assignmentbudget", "assignmentbudget", Ids::Hex32, 360),
+    main(C::ProjectDocument, "projects/document", "document", Ids::Hex32, 200),
+    main(C::Purchase, "projects/purchase", "purchase", Ids::Hex32, 120),
+    main(C::ReverseInvoice, "projects/reverseinvoice", "reverseinvoice", Ids::Hex32, 36),
+    main(C::SalesDocument, "sales/document", "document", Ids::Hex32, 100),
+    main(C::Quote, "sales/quote", "quote", Ids::Hex32, 180),
+    main(C::SalesService, "sales/service", "service", Ids::Hex32, 600),
 ];
 
 /// Every seeded collection: the length of `TABLES`, so appending a row is all it takes.
@@ -285,7 +408,7 @@ impl Generator {
                 .iter()
                 .map(|t| match t.ids {
                     Ids::Lookup => (0..t.default)
-                        .map(|i| lookup_id(t.id_prefix, &lookups::key(t.c, i)))
+                        .map(|i| lookup_id(t.id_prefix, &lookup_key(t.c, i)))
                         .collect(),
                     _ => Vec::new(),
                 })
@@ -323,6 +446,11 @@ impl Generator {
                      instead"
                 ));
             }
+            if let Some(what) = more::sized_by(t.c) {
+                return Err(format!(
+                    "collection '{collection}' holds {what}; size those collections instead"
+                ));
+            }
             if t.lookup && size > t.default {
                 return Err(format!(
                     "collection '{collection}' is a fixed lookup table of {} entries; cannot seed {size}",
@@ -336,6 +464,9 @@ impl Generator {
         g.sizes[C::Contract as usize] = g.hrm.contracts();
         g.sizes[C::Timetable as usize] = g.hrm.contracts();
         g.sizes[C::LeaveBalance as usize] = g.hrm.balances();
+        more::derive_sizes(&mut g.sizes, |c| {
+            sizes.contains_key(TABLES[c as usize].collection)
+        });
         Ok(g)
     }
 
@@ -400,6 +531,7 @@ impl Generator {
             | C::HrmDocumentType
             | C::EmployeeCustomFieldGroup
             | C::EmployeeCustomField => h::record(self, c, i),
+            c if more::owns(c) => more::record(self, c, i),
             _ => lookups::record(self, c, i),
         }
     }
@@ -421,6 +553,12 @@ impl Generator {
         rng::at(self.core_base[c as usize], i)
     }
 
+    /// A stream of record `i` beside its own, told apart by `salt`: for fields added to a
+    /// record after its stream was laid out, so adding them leaves the other fields as they were.
+    pub(crate) fn side_rng(&self, c: C, i: usize, salt: u64) -> SplitMix64 {
+        rng::at(self.record_base[c as usize] ^ mix64(salt), i)
+    }
+
     /// A bijection of the index: distinct records get distinct values.
     pub(crate) fn unique(&self, c: C, i: usize) -> u64 {
         mix64(self.id_hi[c as usize] ^ i as u64)
@@ -431,7 +569,7 @@ impl Generator {
         match t.ids {
             Ids::Lookup => match self.lookup_ids[c as usize].get(i) {
                 Some(id) => id.clone(),
-                None => lookup_id(t.id_prefix, &lookups::key(c, i)),
+                None => lookup_id(t.id_prefix, &lookup_key(c, i)),
             },
             Ids::Hex16 => rng::hex_id(t.id_prefix, self.unique(c, i), None),
             Ids::Hex32 => rng::hex_id(
@@ -440,6 +578,7 @@ impl Generator {
                 Some(mix64(self.id_lo[c as usize] ^ i as u64)),
             ),
             Ids::Service => projects::service_id(self, i),
+            Ids::Of(other) => self.id_of(other, i),
         }
     }
 
@@ -475,6 +614,11 @@ impl Generator {
     pub(crate) fn ref_id(&self, c: C, j: Option<usize>) -> Value {
         j.map_or(Value::Null, |j| Value::String(self.id_of(c, j)))
     }
+}
+
+/// The key of lookup entry `i` (see `lookups::key`), whichever file holds its table.
+fn lookup_key(c: C, i: usize) -> String {
+    lm::key(c, i).unwrap_or_else(|| lookups::key(c, i))
 }
 
 fn table(collection: &str) -> Option<&'static Table> {
@@ -513,3 +657,5 @@ mod tests;
 mod tests_hrm;
 #[cfg(test)]
 mod tests_model;
+#[cfg(test)]
+mod tests_more;

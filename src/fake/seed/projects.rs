@@ -276,6 +276,8 @@ pub fn service(g: &Generator, i: usize) -> Value {
     let mut record = object! {
         "id": service_id(g, i),
         "project_id": g.ref_id(C::Project, core.project),
+        // The default service it was made from: the one of its name.
+        "default_service_id": g.ref_id(C::DefaultService, super::lookups_more::default_service_of(g, core.name)),
         "name": core.name,
         "explanation": "",
         "invoice_method": method,

@@ -103,6 +103,17 @@ fn values_at<'v>(v: &'v Value, path: &[&str], out: &mut Vec<Option<&'v Value>>) 
     }
 }
 
+/// Whether a proper prefix of `path` is a field of kind `?` (or a list of them).
+fn open_prefix(record: &crate::model::RecordType, path: &[&str]) -> bool {
+    (1..path.len()).any(|n| {
+        let mut kind = model().kind_at(record, &path[..n]);
+        while let Some(Kind::List(inner)) = kind {
+            kind = Some(inner);
+        }
+        kind == Some(&Kind::Any)
+    })
+}
+
 fn fits(quirk: Quirk, kind: &Kind) -> bool {
     match quirk {
         Quirk::Decimals(_) => matches!(kind, Kind::Num | Kind::Int),
@@ -127,6 +138,11 @@ fn every_quirk_names_a_typed_field_of_a_seeded_collection_and_hits_records() {
             .unwrap_or_else(|| panic!("{} is not seeded", row.collection));
         let record = model().record(row.collection).unwrap();
         for path in quirks::field_paths(row) {
+            // Inside a field the table leaves open (`?`, a filter's `values`), any shape goes:
+            // the row then keeps a copy in step with what it copies.
+            if open_prefix(record, &path) {
+                continue;
+            }
             let kind = model().kind_at(record, &path).unwrap_or_else(|| {
                 panic!("{}: the table has no {}", row.collection, path.join("."))
             });
