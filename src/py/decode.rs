@@ -59,8 +59,7 @@ mod tests {
 
     #[test]
     fn envelope_decodes_to_plain_python_objects() {
-        Python::initialize();
-        Python::attach(|py| {
+        crate::py::on_python_thread(|py| {
             let env = decode_envelope(
                 py,
                 &response(r#"{"data": [{"id": "organization:1", "n": 1.5, "ok": true, "x": null}], "errors": null}"#),
@@ -77,8 +76,7 @@ mod tests {
 
     #[test]
     fn non_envelopes_are_decode_errors() {
-        Python::initialize();
-        Python::attach(|py| {
+        crate::py::on_python_thread(|py| {
             for body in [
                 "",
                 "<html>oops</html>",

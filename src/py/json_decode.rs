@@ -1383,8 +1383,7 @@ mod tests {
 
     #[test]
     fn matches_json_loads_on_the_torture_set() {
-        Python::initialize();
-        Python::attach(|py| {
+        crate::py::on_python_thread(|py| {
             for doc in torture_set() {
                 check_same(py, &doc);
             }
@@ -1395,8 +1394,7 @@ mod tests {
     fn records_of_varying_shapes_match_json_loads() {
         // Objects that follow, leave, extend and shorten the shapes (and templates) of the ones
         // before them, with duplicate keys and keys that need escapes.
-        Python::initialize();
-        Python::attach(|py| {
+        crate::py::on_python_thread(|py| {
             let pool = [
                 "id", "name", "a", "b", "c", "d", "e", "f", "g", "h", "k\\\"q", "é", "y\\n",
             ];
@@ -1451,8 +1449,7 @@ mod tests {
 
     #[test]
     fn invalid_documents_are_errors_with_a_position() {
-        Python::initialize();
-        Python::attach(|py| {
+        crate::py::on_python_thread(|py| {
             let cases: &[(&[u8], &str)] = &[
                 (b"", "EOF while parsing a value at line 1 column 0"),
                 (b"[", "EOF while parsing a list at line 1 column 1"),
@@ -1506,8 +1503,7 @@ mod tests {
         // Random byte edits of valid documents: whatever json.loads accepts, we decode to the same
         // value, and whatever it rejects, we reject; except the three things orjson rejects too:
         // NaN/Infinity and lone surrogate escapes.
-        Python::initialize();
-        Python::attach(|py| {
+        crate::py::on_python_thread(|py| {
             let bases = torture_set();
             let record = br##"{"data":[{"id":"organization:ed12","name":"Bakker & Hendriks B.V.","is_active":true,"n":-12.5e3,"relation_type":{"id":"relationtype:ae","label":"Prospect","color":"#3498db"},"teams":[],"cc":["a","b"],"x":null}],"metadata":{"count":1}}"##;
             let mut rng = Rng(42);
@@ -1564,8 +1560,7 @@ mod tests {
 
     #[test]
     fn nothing_leaks_and_the_gc_state_is_restored() {
-        Python::initialize();
-        Python::attach(|py| {
+        crate::py::on_python_thread(|py| {
             let gc = py.import("gc").unwrap();
             let tracemalloc = py.import("tracemalloc").unwrap();
             let sys = py.import("sys").unwrap();
