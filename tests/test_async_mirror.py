@@ -32,6 +32,7 @@ from simplicate._async_resources import AsyncModule, AsyncResource
 from simplicate.testing import FakeSimplicate
 
 from .conftest import Reply, ScriptedServer, envelope
+from .test_exceptions import ERROR_SHAPES
 from .test_resources import BAD_CALLS
 
 pytestmark = pytest.mark.asyncio
@@ -738,6 +739,23 @@ async def test_404_401_422_500_from_the_fake_as_on_sync(fake: FakeSimplicate) ->
                 await call(c)
         assert_same_error(expected.value, info.value)
         assert "wrong-secret-999" not in str(info.value)
+
+
+@pytest.mark.parametrize(("errors", "messages", "details"), ERROR_SHAPES)
+async def test_errors_holding_objects_read_as_on_sync(
+    fake: FakeSimplicate, errors: object, messages: list[str], details: list[object]
+) -> None:
+    body = {"data": None, "errors": errors, "debug": None}
+    fake.inject(status=404, body=json.dumps(body), times=2)
+    with fake.client() as sync, pytest.raises(simplicate.NotFoundError) as expected:
+        sync.crm.organization.get("organization:gone")
+    async with fake.async_client() as c:
+        with pytest.raises(simplicate.NotFoundError) as info:
+            await c.crm.organization.get("organization:gone")
+    assert_same_error(expected.value, info.value)
+    assert info.value.errors == messages
+    assert info.value.error_details == details
+    assert str(info.value).endswith(f": {'; '.join(messages)}")
 
 
 async def test_timeout_is_an_api_timeout_error(fake: FakeSimplicate) -> None:
