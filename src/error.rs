@@ -90,7 +90,8 @@ pub struct StatusError {
     pub errors: Vec<String>,
     /// The envelope's `errors` items as the server sent them (strings, objects), nulls left out.
     pub details: Vec<serde_json::Value>,
-    /// The server's `Retry-After`, when it sent one (429, 503).
+    /// The server's `Retry-After`, when it sent one that is a hint (429, 503); `0` and past
+    /// dates are none (see `retry::parse_retry_after`).
     pub retry_after: Option<std::time::Duration>,
 }
 

@@ -33,6 +33,7 @@ from simplicate.testing import FakeSimplicate
 
 from .conftest import Reply, ScriptedServer, envelope
 from .test_exceptions import ERROR_SHAPES
+from .test_resilience import NO_HINT_429S, assert_no_hint_429s_waited
 from .test_resources import BAD_CALLS
 
 pytestmark = pytest.mark.asyncio
@@ -819,6 +820,21 @@ async def test_a_post_is_retried_after_429(fake: FakeSimplicate) -> None:
     assert new_id.startswith("person:")
     assert [r.status for r in served(fake, "POST", "crm/person")] == [429, 429, 200]
     assert len(fake.records("crm/person")) == before + 1
+
+
+async def test_a_429_whose_retry_after_is_no_hint_waits_out_the_schedule(
+    fake: FakeSimplicate,
+) -> None:
+    # As on sync: one client per case, gathered, so the suite pays for one wait.
+    for path, retry_after in NO_HINT_429S:
+        fake.inject(path, status=429, retry_after=retry_after)
+
+    async def call(path: str) -> None:
+        async with fake.async_client(max_retries=5, **FAST) as c:
+            await c.get(path, params={"limit": 1})
+
+    await asyncio.gather(*(call(path) for path, _ in NO_HINT_429S))
+    assert_no_hint_429s_waited(fake)
 
 
 async def test_retry_after_too_long_surfaces_a_rate_limit_error(fake: FakeSimplicate) -> None:

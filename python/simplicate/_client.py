@@ -94,8 +94,10 @@ class Client(ResourceTree):
             prefetches, retries), default 60; ``None`` turns pacing off.
         rate_burst: requests that may go at once before pacing applies (default 3).
         max_retries: retries of a transient failure (default 3; per call too). 429 answers are
-            retried for every method, honouring ``Retry-After`` and pausing the whole client;
-            500/502/503/504, connection errors and timeouts are retried for GET, PUT and
+            retried for every method, pausing the whole client: after ``Retry-After``, or
+            without a usable one (none, ``0``, a past date) on a schedule that waits out the
+            API's per-minute window (the last retry a whole minute, each earlier one half the
+            next); 500/502/503/504, connection errors and timeouts are retried for GET, PUT and
             DELETE, and for a POST only when it provably never reached the server, so a create
             is never applied twice. Each retry is logged at DEBUG on the ``simplicate`` logger.
         retry_backoff, retry_backoff_max: the first wait between retries and its cap, in
