@@ -34,7 +34,7 @@ from simplicate.testing import FakeSimplicate
 from .conftest import Reply, ScriptedServer, envelope
 from .test_exceptions import ERROR_SHAPES
 from .test_resilience import NO_HINT_429S, assert_no_hint_429s_waited
-from .test_resources import BAD_CALLS
+from .test_resources import BAD_CALLS, answer_item_gets_with
 
 pytestmark = pytest.mark.asyncio
 
@@ -425,6 +425,36 @@ async def test_private_names_get_plain_attribute_errors(expr: str) -> None:
 async def test_dir_of_a_resource_is_its_operations() -> None:
     tree = offline(simplicate.AsyncClient)
     assert dir(tree.crm.organization) == ["create", "delete", "get", "list", "path", "update"]
+
+
+async def test_an_item_get_answered_with_one_record_in_a_list_gives_the_record(
+    fake: FakeSimplicate, aclient: simplicate.AsyncClient
+) -> None:
+    record = fake.records("crm/contactperson")[0]
+    cid = record["id"]
+    answer_item_gets_with(fake, [record], times=3)
+    assert await aclient.crm.contactperson.get(cid) == record
+    assert await aclient.get(f"crm/contactperson/{cid}") == record
+    assert (await aclient.request("GET", f"crm/contactperson/{cid}"))["data"] == [record]
+
+
+@pytest.mark.parametrize("count", [0, 2])
+async def test_an_item_get_answered_with_zero_or_several_records_is_left_alone(
+    fake: FakeSimplicate, aclient: simplicate.AsyncClient, count: int
+) -> None:
+    records = fake.records("crm/contactperson")[:count]
+    answer_item_gets_with(fake, records, times=2)
+    assert await aclient.crm.contactperson.get("contactperson:1") == records
+    assert await aclient.get("crm/contactperson/contactperson:1") == records
+
+
+async def test_one_record_lists_off_item_paths_stay_lists(
+    fake: FakeSimplicate, aclient: simplicate.AsyncClient
+) -> None:
+    assert len(await aclient.get("crm/contactperson", params={"limit": 1})) == 1
+    one = [{"id": "x"}]
+    fake.inject("hours/timesheetrow/order", status=200, body=json.dumps(envelope(one)))
+    assert await aclient.get("hours/timesheetrow/order") == one
 
 
 # ---- the async pager (test_pager.py) -----------------------------------------------------------
