@@ -85,9 +85,13 @@ pub struct StatusError {
     pub status: u16,
     pub content_type: Option<String>,
     pub body: Bytes,
-    /// The envelope's `errors` messages, when the body is the JSON envelope; else empty.
+    /// The envelope's `errors` as readable messages, when the body is the JSON envelope; else
+    /// empty. One per item of `details`, in the same order.
     pub errors: Vec<String>,
-    /// The server's `Retry-After`, when it sent one (429, 503).
+    /// The envelope's `errors` items as the server sent them (strings, objects), nulls left out.
+    pub details: Vec<serde_json::Value>,
+    /// The server's `Retry-After`, when it sent one that is a hint (429, 503); `0` and past
+    /// dates are none (see `retry::parse_retry_after`).
     pub retry_after: Option<std::time::Duration>,
 }
 
@@ -114,7 +118,8 @@ impl StatusError {
         content_type: Option<String>,
         body: Bytes,
     ) -> Self {
-        let errors = envelope_errors(&body);
+        let details = envelope_errors(&body);
+        let errors = details.iter().map(error_message).collect();
         StatusError {
             method: method.to_owned(),
             url: url.to_owned(),
@@ -122,6 +127,7 @@ impl StatusError {
             content_type,
             body,
             errors,
+            details,
             retry_after: None,
         }
     }
@@ -167,22 +173,61 @@ impl StatusError {
     }
 }
 
-/// The `errors` list of a `{"data": null, "errors": [...], "debug": null}` body, as strings.
-pub fn envelope_errors(body: &[u8]) -> Vec<String> {
-    let Ok(serde_json::Value::Object(map)) = serde_json::from_slice::<serde_json::Value>(body)
+/// The items of the `errors` of a `{"data": null, "errors": [...], "debug": null}` body, as
+/// sent. The documentation shows a list of strings; real answers (and the spec's `RestError`)
+/// also carry objects, a single object or string instead of a list, and nulls, which say
+/// nothing and are left out. Anything that is not the envelope gives no items.
+pub fn envelope_errors(body: &[u8]) -> Vec<serde_json::Value> {
+    let Ok(serde_json::Value::Object(mut map)) = serde_json::from_slice::<serde_json::Value>(body)
     else {
         return Vec::new();
     };
-    match map.get("errors") {
-        Some(serde_json::Value::Array(items)) => items
-            .iter()
-            .map(|item| match item {
-                serde_json::Value::String(s) => s.clone(),
-                other => other.to_string(),
-            })
-            .collect(),
-        Some(serde_json::Value::String(s)) => vec![s.clone()],
+    match map.swap_remove("errors") {
+        Some(serde_json::Value::Array(items)) => {
+            items.into_iter().filter(|item| !item.is_null()).collect()
+        }
+        Some(item @ (serde_json::Value::String(_) | serde_json::Value::Object(_))) => vec![item],
         _ => Vec::new(),
+    }
+}
+
+/// One item of `errors` as words a person can read. Strings are the message. Objects follow
+/// the spec's `RestError` (`code`, `type`, `message`, `translated_message`, `error_message`):
+/// the first of the three texts that says something, else the text of a nested `error` (the
+/// spec's `RestBatchValidationError` wraps one), else `type (code)`, else the compact JSON.
+pub fn error_message(item: &serde_json::Value) -> String {
+    use serde_json::Value;
+    let Value::Object(fields) = item else {
+        return match item {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+    };
+    let text = |key: &str| {
+        fields
+            .get(key)
+            .and_then(Value::as_str)
+            .filter(|s| !s.trim().is_empty())
+    };
+    if let Some(words) = ["message", "translated_message", "error_message"]
+        .into_iter()
+        .find_map(text)
+    {
+        return words.to_owned();
+    }
+    if let Some(nested @ Value::Object(_)) = fields.get("error") {
+        return error_message(nested);
+    }
+    let code = match fields.get("code") {
+        Some(Value::Number(n)) => Some(n.to_string()),
+        Some(Value::String(s)) if !s.trim().is_empty() => Some(s.clone()),
+        _ => None,
+    };
+    match (text("type"), code) {
+        (Some(kind), Some(code)) => format!("{kind} ({code})"),
+        (Some(kind), None) => kind.to_owned(),
+        (None, Some(code)) => format!("error {code}"),
+        (None, None) => item.to_string(),
     }
 }
 
@@ -274,6 +319,103 @@ mod tests {
             e.message(),
             "400 Bad Request for GET https://acme.simplicate.nl/api/v2/crm/organization: \
              No country code given; Bad name"
+        );
+    }
+
+    #[test]
+    fn error_objects_become_their_message() {
+        let e = status(
+            404,
+            "application/json",
+            r#"{"data": null, "errors": [{"code": 404, "type": "NotFound",
+                "message": "Organization not found",
+                "translated_message": "Organisatie niet gevonden"}], "debug": null}"#,
+        );
+        assert_eq!(e.errors, vec!["Organization not found"]);
+        assert_eq!(e.details.len(), 1);
+        assert_eq!(
+            e.details[0]["translated_message"],
+            "Organisatie niet gevonden"
+        );
+        assert!(
+            e.message().ends_with(": Organization not found"),
+            "{}",
+            e.message()
+        );
+    }
+
+    #[test]
+    fn error_objects_without_a_message_fall_back_in_order() {
+        let message = |json: &str| error_message(&serde_json::from_str(json).unwrap());
+        assert_eq!(
+            message(r#"{"message": "", "translated_message": "Niet gevonden"}"#),
+            "Niet gevonden"
+        );
+        assert_eq!(
+            message(r#"{"message": " ", "translated_message": null, "error_message": "SQL"}"#),
+            "SQL"
+        );
+        assert_eq!(
+            message(r#"{"code": 404, "type": "NotFound", "message": null}"#),
+            "NotFound (404)"
+        );
+        assert_eq!(
+            message(r#"{"code": "E12", "type": "Validation"}"#),
+            "Validation (E12)"
+        );
+        assert_eq!(message(r#"{"type": "Server"}"#), "Server");
+        assert_eq!(message(r#"{"code": 500}"#), "error 500");
+        assert_eq!(
+            message(r#"{"field": "name", "n": 1}"#),
+            r#"{"field":"name","n":1}"#
+        );
+        assert_eq!(
+            message(r#"{"error": {"code": 1, "message": "Bad VAT"}, "submitted_data": {}}"#),
+            "Bad VAT"
+        );
+        assert_eq!(message("42"), "42");
+        assert_eq!(message(r#""as is""#), "as is");
+    }
+
+    #[test]
+    fn errors_shapes_beyond_a_list_of_strings() {
+        let details = |body: &str| envelope_errors(body.as_bytes());
+        // A single object or string instead of a list.
+        let one = details(r#"{"data": null, "errors": {"code": 403, "message": "No access"}}"#);
+        assert_eq!(
+            one,
+            vec![serde_json::json!({"code": 403, "message": "No access"})]
+        );
+        assert_eq!(
+            details(r#"{"errors": "Just words"}"#),
+            vec![serde_json::json!("Just words")]
+        );
+        // Nulls say nothing; strings and objects keep their order.
+        assert_eq!(
+            details(r#"{"errors": [null, "a", {"type": "T"}, null]}"#),
+            vec![serde_json::json!("a"), serde_json::json!({"type": "T"})]
+        );
+        // Not the envelope, or nothing in it.
+        for body in [
+            r#"{"errors": null}"#,
+            r#"{"errors": []}"#,
+            r#"{"errors": 5}"#,
+            r#"{"data": []}"#,
+            r#"["x"]"#,
+            "not json",
+        ] {
+            assert!(details(body).is_empty(), "{body}");
+        }
+        let e = status(
+            422,
+            "text/plain",
+            r#"{"errors": [{"type": "Validation", "code": 422}, "Name is empty"]}"#,
+        );
+        assert_eq!(e.errors, vec!["Validation (422)", "Name is empty"]);
+        assert!(
+            e.message().ends_with(": Validation (422); Name is empty"),
+            "{}",
+            e.message()
         );
     }
 

@@ -6,7 +6,8 @@
 //!
 //! | outcome                                   | GET, PUT, DELETE | POST |
 //! |-------------------------------------------|------------------|------|
-//! | 429 Too Many Requests                     | retry            | retry (the server refused it) |
+//! | 429 with a usable `Retry-After`           | retry after it   | retry (the server refused it) |
+//! | 429 without one                           | retry on the rate-limit schedule | same |
 //! | 500, 502, 503, 504                        | retry            | never: it may have been applied |
 //! | connection failed before sending          | retry            | retry (it never left) |
 //! | connection broke after sending, timeout   | retry            | never: it may have been applied |
@@ -15,9 +16,29 @@
 //! PUT and DELETE are idempotent in the API (a PUT sets fields, a repeated DELETE finds nothing),
 //! so they are retried like GET. Waits grow exponentially from `base` (0.5 s, 1 s, 2 s, ...),
 //! capped at `cap`, with "equal jitter" (half fixed, half random) so many clients that failed
-//! together do not come back together, while the worst case stays predictable. A 429's
-//! `Retry-After` is honoured as given (it is the server's own schedule), else the backoff
-//! applies.
+//! together do not come back together, while the worst case stays predictable.
+//!
+//! Every 429 pauses the whole client (`rate_limited`), not just the request that drew it. A
+//! 429's `Retry-After` is honoured as given (it is the server's own schedule) when it is a hint:
+//! a positive number of seconds, or an HTTP date still to come. `0`, a negative number and a
+//! date in the past (or now) say nothing about when to come back, and retrying at once would
+//! burn every retry inside the window that refused them, so they count as no header at all.
+//!
+//! The rate-limit schedule, for a 429 without a hint. The documentation states the limit per
+//! minute ([`RATE_LIMIT_WINDOW`]), and a refused request may have come at any point of the
+//! window, so only a wait of a whole window is sure to leave it. The last allowed retry waits
+//! that long; each earlier one waits half as long as the next, so a short blip costs little
+//! and the retries together still span the window:
+//!
+//! ```text
+//! wait before retry k (0-based) = RATE_LIMIT_WINDOW / 2^(max_retries - 1 - k)
+//! max_retries = 3:  15 s, 30 s, 60 s
+//! max_retries = 5:  3.75 s, 7.5 s, 15 s, 30 s, 60 s
+//! ```
+//!
+//! never less than the longest ordinary backoff for that retry (`max_backoff`), and lengthened
+//! by jitter of up to [`RATE_LIMIT_JITTER`] (never shortened, so the last wait still covers the
+//! whole window).
 
 use std::time::Duration;
 
@@ -27,6 +48,10 @@ use crate::error::Error;
 pub const DEFAULT_MAX_RETRIES: u32 = 3;
 pub const DEFAULT_BASE: Duration = Duration::from_millis(500);
 pub const DEFAULT_CAP: Duration = Duration::from_secs(8);
+/// The span the API's rate limit counts requests in: "a certain number of requests per minute".
+pub const RATE_LIMIT_WINDOW: Duration = Duration::from_secs(60);
+/// The most jitter lengthens a wait of the rate-limit schedule by, as a fraction of it.
+pub const RATE_LIMIT_JITTER: f64 = 0.1;
 /// A server that asks for a longer pause than this gets its 429 surfaced instead: a caller
 /// blocked for an hour by a stray header is worse than an exception.
 pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(300);
@@ -73,6 +98,15 @@ impl RetryPolicy {
         full / 2 + full.mul_f64(random.clamp(0.0, 1.0) / 2.0)
     }
 
+    /// The wait before retry number `retry` (0-based) of a 429 without a usable `Retry-After`,
+    /// given a uniform random number in [0, 1): the rate-limit schedule of the module docs.
+    pub fn rate_limit_wait(&self, retry: u32, random: f64) -> Duration {
+        let halvings = self.max_retries.saturating_sub(1).saturating_sub(retry);
+        let share = RATE_LIMIT_WINDOW / 2u32.saturating_pow(halvings);
+        let planned = share.max(self.max_backoff(retry));
+        planned.saturating_add(planned.mul_f64(RATE_LIMIT_JITTER * random.clamp(0.0, 1.0)))
+    }
+
     /// Decide after attempt number `retries_done` (0 for the first attempt) failed with `error`.
     /// `idempotent`: repeating the request cannot apply it twice (GET, PUT, DELETE — but not
     /// POST, nor the PUT that appends an upload chunk).
@@ -97,7 +131,11 @@ impl RetryPolicy {
             Error::Status(status) if status.status == 429 => match status.retry_after {
                 Some(after) if after > MAX_RETRY_AFTER => Decision::GiveUp,
                 Some(after) => retry(after, true, "429 Too Many Requests (Retry-After)".into()),
-                None => retry(backoff, true, "429 Too Many Requests".into()),
+                None => retry(
+                    self.rate_limit_wait(retries_done, random),
+                    true,
+                    "429 Too Many Requests (no usable Retry-After: rate-limit schedule)".into(),
+                ),
             },
             Error::Status(status) if matches!(status.status, 500 | 502 | 503 | 504) && !is_post => {
                 retry(backoff, false, format!("{} response", status.status))
@@ -119,14 +157,18 @@ impl RetryPolicy {
     }
 }
 
-/// `Retry-After` as a wait: delta-seconds ("120", also fractional) or an HTTP date.
+/// `Retry-After` as a wait: delta-seconds ("120", also fractional) or an HTTP date. None when it
+/// is no hint: unreadable, zero or negative seconds, or a date that is not in the future.
 pub fn parse_retry_after(value: &str, now: std::time::SystemTime) -> Option<Duration> {
     let value = value.trim();
     if let Ok(seconds) = value.parse::<f64>() {
-        return (seconds.is_finite() && seconds >= 0.0).then(|| Duration::from_secs_f64(seconds));
+        // Too large for a Duration is "very long" (surfaced by `decide`), never a panic.
+        let wait = (seconds.is_finite() && seconds > 0.0)
+            .then(|| Duration::try_from_secs_f64(seconds).unwrap_or(Duration::MAX))?;
+        return (!wait.is_zero()).then_some(wait);
     }
     let when = httpdate::parse_http_date(value).ok()?;
-    Some(when.duration_since(now).unwrap_or(Duration::ZERO))
+    when.duration_since(now).ok().filter(|wait| !wait.is_zero())
 }
 
 #[cfg(test)]
@@ -274,11 +316,110 @@ mod tests {
             parse_retry_after("Wed, 21 Oct 2015 07:28:30 GMT", now),
             Some(Duration::from_secs(30))
         );
-        assert_eq!(
-            parse_retry_after("Wed, 21 Oct 2015 07:27:00 GMT", now),
-            Some(Duration::ZERO)
-        );
-        assert_eq!(parse_retry_after("-5", now), None);
         assert_eq!(parse_retry_after("soon", now), None);
+        assert_eq!(
+            parse_retry_after("1e30", now),
+            Some(Duration::MAX),
+            "too long, surfaced by decide; never a panic"
+        );
+    }
+
+    #[test]
+    fn zero_negative_and_past_retry_after_are_no_hint() {
+        let now = std::time::UNIX_EPOCH + Duration::from_secs(1_445_412_480); // 07:28:00
+        for value in ["0", " 0 ", "0.0", "-5", "-0.5", "1e-12", "inf", "NaN"] {
+            assert_eq!(parse_retry_after(value, now), None, "{value:?}");
+        }
+        for past_or_now in [
+            "Wed, 21 Oct 2015 07:27:00 GMT",
+            "Wed, 21 Oct 2015 07:28:00 GMT",
+            "Thu, 01 Jan 1970 00:00:00 GMT",
+        ] {
+            assert_eq!(parse_retry_after(past_or_now, now), None, "{past_or_now}");
+        }
+    }
+
+    fn rate_limit_delay(
+        p: &RetryPolicy,
+        retry_after: Option<Duration>,
+        done: u32,
+        r: f64,
+    ) -> Duration {
+        match p.decide(true, &status(429, retry_after), done, r) {
+            Decision::Retry {
+                delay,
+                rate_limited,
+                ..
+            } => {
+                assert!(rate_limited, "a 429 pauses the whole client");
+                delay
+            }
+            Decision::GiveUp => panic!("gave up on retry {done}"),
+        }
+    }
+
+    #[test]
+    fn a_429_without_a_hint_waits_out_the_window() {
+        let secs = Duration::from_secs_f64;
+        for (max_retries, schedule) in [
+            (1, vec![60.0]),
+            (3, vec![15.0, 30.0, 60.0]),
+            (5, vec![3.75, 7.5, 15.0, 30.0, 60.0]),
+        ] {
+            let p = RetryPolicy {
+                max_retries,
+                ..RetryPolicy::default()
+            };
+            let waits: Vec<Duration> = (0..max_retries)
+                .map(|k| rate_limit_delay(&p, None, k, 0.0))
+                .collect();
+            let expected: Vec<Duration> = schedule.into_iter().map(secs).collect();
+            assert_eq!(waits, expected, "max_retries={max_retries}");
+            assert_eq!(waits.last(), Some(&RATE_LIMIT_WINDOW));
+        }
+        // Never shorter than the ordinary backoff: with many retries the early shares of the
+        // window (60/512 s, ...) are below it, and the longest backoff for that retry applies.
+        let p = RetryPolicy {
+            max_retries: 10,
+            ..RetryPolicy::default()
+        };
+        let waits: Vec<f64> = (0..10)
+            .map(|k| rate_limit_delay(&p, None, k, 0.0).as_secs_f64())
+            .collect();
+        assert_eq!(waits, [0.5, 1.0, 2.0, 4.0, 8.0, 8.0, 8.0, 15.0, 30.0, 60.0]);
+        // A hint of no use is no hint: same schedule.
+        let p = RetryPolicy::default();
+        let now = std::time::SystemTime::now();
+        let zero = parse_retry_after("0", now);
+        assert_eq!(rate_limit_delay(&p, zero, 0, 0.0), secs(15.0));
+        assert_eq!(p.decide(true, &status(429, None), 3, 0.0), Decision::GiveUp);
+    }
+
+    #[test]
+    fn rate_limit_jitter_only_lengthens_by_at_most_a_tenth() {
+        let p = RetryPolicy {
+            max_retries: 5,
+            ..RetryPolicy::default()
+        };
+        for k in 0..5 {
+            let planned = rate_limit_delay(&p, None, k, 0.0);
+            for r in [0.0, 0.25, 0.5, 0.999_999, 1.0, 7.0, -3.0] {
+                let wait = rate_limit_delay(&p, None, k, r);
+                assert!(wait >= planned, "retry {k}, r={r}: {wait:?} < {planned:?}");
+                assert!(
+                    wait <= planned.mul_f64(1.0 + RATE_LIMIT_JITTER),
+                    "retry {k}, r={r}: {wait:?}"
+                );
+            }
+        }
+        assert_eq!(p.rate_limit_wait(4, 0.5), Duration::from_secs(63));
+        assert_eq!(p.rate_limit_wait(4, 1.0), Duration::from_secs(66));
+        // Huge user backoffs saturate instead of overflowing.
+        let huge = RetryPolicy {
+            base: Duration::MAX,
+            cap: Duration::MAX,
+            ..p
+        };
+        assert_eq!(huge.rate_limit_wait(0, 0.9), Duration::MAX);
     }
 }

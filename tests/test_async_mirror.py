@@ -32,7 +32,9 @@ from simplicate._async_resources import AsyncModule, AsyncResource
 from simplicate.testing import FakeSimplicate
 
 from .conftest import Reply, ScriptedServer, envelope
-from .test_resources import BAD_CALLS
+from .test_exceptions import ERROR_SHAPES
+from .test_resilience import NO_HINT_429S, assert_no_hint_429s_waited
+from .test_resources import BAD_CALLS, answer_item_gets_with
 
 pytestmark = pytest.mark.asyncio
 
@@ -425,6 +427,36 @@ async def test_dir_of_a_resource_is_its_operations() -> None:
     assert dir(tree.crm.organization) == ["create", "delete", "get", "list", "path", "update"]
 
 
+async def test_an_item_get_answered_with_one_record_in_a_list_gives_the_record(
+    fake: FakeSimplicate, aclient: simplicate.AsyncClient
+) -> None:
+    record = fake.records("crm/contactperson")[0]
+    cid = record["id"]
+    answer_item_gets_with(fake, [record], times=3)
+    assert await aclient.crm.contactperson.get(cid) == record
+    assert await aclient.get(f"crm/contactperson/{cid}") == record
+    assert (await aclient.request("GET", f"crm/contactperson/{cid}"))["data"] == [record]
+
+
+@pytest.mark.parametrize("count", [0, 2])
+async def test_an_item_get_answered_with_zero_or_several_records_is_left_alone(
+    fake: FakeSimplicate, aclient: simplicate.AsyncClient, count: int
+) -> None:
+    records = fake.records("crm/contactperson")[:count]
+    answer_item_gets_with(fake, records, times=2)
+    assert await aclient.crm.contactperson.get("contactperson:1") == records
+    assert await aclient.get("crm/contactperson/contactperson:1") == records
+
+
+async def test_one_record_lists_off_item_paths_stay_lists(
+    fake: FakeSimplicate, aclient: simplicate.AsyncClient
+) -> None:
+    assert len(await aclient.get("crm/contactperson", params={"limit": 1})) == 1
+    one = [{"id": "x"}]
+    fake.inject("hours/timesheetrow/order", status=200, body=json.dumps(envelope(one)))
+    assert await aclient.get("hours/timesheetrow/order") == one
+
+
 # ---- the async pager (test_pager.py) -----------------------------------------------------------
 
 
@@ -740,6 +772,23 @@ async def test_404_401_422_500_from_the_fake_as_on_sync(fake: FakeSimplicate) ->
         assert "wrong-secret-999" not in str(info.value)
 
 
+@pytest.mark.parametrize(("errors", "messages", "details"), ERROR_SHAPES)
+async def test_errors_holding_objects_read_as_on_sync(
+    fake: FakeSimplicate, errors: object, messages: list[str], details: list[object]
+) -> None:
+    body = {"data": None, "errors": errors, "debug": None}
+    fake.inject(status=404, body=json.dumps(body), times=2)
+    with fake.client() as sync, pytest.raises(simplicate.NotFoundError) as expected:
+        sync.crm.organization.get("organization:gone")
+    async with fake.async_client() as c:
+        with pytest.raises(simplicate.NotFoundError) as info:
+            await c.crm.organization.get("organization:gone")
+    assert_same_error(expected.value, info.value)
+    assert info.value.errors == messages
+    assert info.value.error_details == details
+    assert str(info.value).endswith(f": {'; '.join(messages)}")
+
+
 async def test_timeout_is_an_api_timeout_error(fake: FakeSimplicate) -> None:
     fake.inject("crm/person", delay=2.0)
     async with fake.async_client(timeout=0.3, max_retries=0) as c:
@@ -801,6 +850,21 @@ async def test_a_post_is_retried_after_429(fake: FakeSimplicate) -> None:
     assert new_id.startswith("person:")
     assert [r.status for r in served(fake, "POST", "crm/person")] == [429, 429, 200]
     assert len(fake.records("crm/person")) == before + 1
+
+
+async def test_a_429_whose_retry_after_is_no_hint_waits_out_the_schedule(
+    fake: FakeSimplicate,
+) -> None:
+    # As on sync: one client per case, gathered, so the suite pays for one wait.
+    for path, retry_after in NO_HINT_429S:
+        fake.inject(path, status=429, retry_after=retry_after)
+
+    async def call(path: str) -> None:
+        async with fake.async_client(max_retries=5, **FAST) as c:
+            await c.get(path, params={"limit": 1})
+
+    await asyncio.gather(*(call(path) for path, _ in NO_HINT_429S))
+    assert_no_hint_429s_waited(fake)
 
 
 async def test_retry_after_too_long_surfaces_a_rate_limit_error(fake: FakeSimplicate) -> None:

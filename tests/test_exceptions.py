@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 
 import pytest
@@ -76,6 +77,7 @@ def test_status_maps_to_its_class(scripted: ScriptedServer, status: int, cls: ty
     assert err.method == "PUT"
     assert err.url == f"{scripted.url}/crm/organization/organization:1"
     assert err.errors == ["No country code given in the visiting_address property"]
+    assert err.error_details == err.errors
     assert err.body == ERROR_ENVELOPE
     assert str(err) == (
         f"{status} {err_reason(status)} for PUT {scripted.url}/crm/organization/organization:1: "
@@ -89,11 +91,74 @@ def err_reason(status: int) -> str:
     return HTTPStatus(status).phrase
 
 
+NOT_FOUND = {
+    "code": 404,
+    "type": "NotFound",
+    "message": "Organization not found",
+    "translated_message": "Organisatie niet gevonden",
+}
+UNTRANSLATED = {**NOT_FOUND, "message": ""}
+NO_TEXT = {"code": 404, "type": "NotFound", "message": None}
+
+# (the envelope's "errors", exc.errors, exc.error_details): the shapes real answers take beyond
+# the documented list of strings. Shared with the async mirror.
+ERROR_SHAPES = [
+    pytest.param([NOT_FOUND], ["Organization not found"], [NOT_FOUND], id="list-of-objects"),
+    pytest.param(NOT_FOUND, ["Organization not found"], [NOT_FOUND], id="one-object"),
+    pytest.param("Not found", ["Not found"], ["Not found"], id="one-string"),
+    pytest.param(
+        [None, "Gone", UNTRANSLATED, None],
+        ["Gone", "Organisatie niet gevonden"],
+        ["Gone", UNTRANSLATED],
+        id="nulls-strings-and-objects",
+    ),
+    pytest.param([NO_TEXT], ["NotFound (404)"], [NO_TEXT], id="type-and-code"),
+    pytest.param([{"field": "x"}], ['{"field":"x"}'], [{"field": "x"}], id="nothing-readable"),
+]
+
+
+@pytest.mark.parametrize(("errors", "messages", "details"), ERROR_SHAPES)
+def test_errors_holding_objects_read_as_their_messages(
+    fake: FakeSimplicate, errors: object, messages: list[str], details: list[object]
+) -> None:
+    body = {"data": None, "errors": errors, "debug": None}
+    fake.inject(status=404, body=json.dumps(body))
+    with fake.client() as c, pytest.raises(NotFoundError) as info:
+        c.crm.organization.get("organization:gone")
+    err = info.value
+    assert err.errors == messages
+    assert err.error_details == details
+    assert err.body == body
+    url = f"{fake.url}/crm/organization/organization:gone"
+    assert str(err) == f"404 Not Found for GET {url}: {'; '.join(messages)}"
+
+
+def test_errors_are_read_from_a_text_plain_envelope_too(fake: FakeSimplicate) -> None:
+    # The documentation allows text/plain for API-level errors; the words are the same.
+    fake.inject(status=404, body=json.dumps({"errors": [NOT_FOUND]}), content_type="text/plain")
+    with fake.client() as c, pytest.raises(NotFoundError) as info:
+        c.get("crm/organization/organization:gone")
+    assert info.value.errors == ["Organization not found"]
+    assert info.value.error_details == [NOT_FOUND]
+    assert isinstance(info.value.body, str)
+
+
+def test_status_error_constructor_stays_compatible() -> None:
+    # Code that builds these itself (tests, wrappers) keeps working without error_details.
+    old = NotFoundError("gone", status_code=404, method="GET", url="u", errors=["x"], body=None)
+    assert (old.errors, old.error_details) == (["x"], [])
+    new = NotFoundError(
+        "gone", status_code=404, method="GET", url="u", errors=["x"], error_details=[NOT_FOUND]
+    )
+    assert new.error_details == [NOT_FOUND]
+
+
 def test_text_plain_error_body(scripted: ScriptedServer) -> None:
     scripted.on("GET", "crm/organization", Reply(400, "This is an SSL-only API\n", "text/plain"))
     with scripted.client() as c, pytest.raises(BadRequestError) as info:
         c.get("crm/organization")
     assert info.value.errors == []
+    assert info.value.error_details == []
     assert info.value.body == "This is an SSL-only API\n"
     assert str(info.value).endswith(": This is an SSL-only API")
 

@@ -8,6 +8,7 @@ import socket
 import threading
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -149,10 +150,52 @@ def test_a_429_storm_is_survived_and_pauses_the_whole_client(fake: FakeSimplicat
 
 
 def test_rate_limit_storm_of_429s_without_retry_after(fake: FakeSimplicate) -> None:
+    # Without Retry-After the last allowed retry waits a whole rate-limit window and each
+    # earlier one half the next (retry.rs); with a budget of 12 the first four waits are short
+    # (60/2048 s doubling), so four storms in a row are ridden out in well under a second.
     fake.inject("*", status=429, times=4)
-    with fake.client(max_retries=6, **FAST) as client:
+    with fake.client(max_retries=12, **FAST) as client:
         assert client.get("crm/person", params={"limit": 1})
     assert [r.status for r in fake.requests] == [429, 429, 429, 429, 200]
+
+
+# A 429 whose Retry-After is no hint, as (path, retry_after) pairs: "0", no header at all, and
+# an HTTP date in the past. Shared with the async mirror.
+NO_HINT_429S = [
+    ("crm/person", 0),
+    ("crm/organization", None),
+    ("hrm/employee", "Wed, 21 Oct 2015 07:28:00 GMT"),
+]
+# With max_retries=5 the first retry of a no-hint 429 comes 60 s / 2^4 = 3.75 s later (retry.rs,
+# RATE_LIMIT_WINDOW); a little less is allowed for the two clocks involved.
+NO_HINT_FIRST_WAIT = 3.5
+
+
+def assert_no_hint_429s_waited(fake: FakeSimplicate) -> None:
+    """Measured at the server: each path's retry arrived a schedule's wait after its 429."""
+    for path, _ in NO_HINT_429S:
+        refused, retried = served(fake, "GET", path)
+        assert (refused.status, retried.status) == (429, 200), path
+        assert retried.time - refused.time >= NO_HINT_FIRST_WAIT, (
+            path,
+            retried.time - refused.time,
+        )
+
+
+def test_a_429_whose_retry_after_is_no_hint_waits_out_the_schedule(fake: FakeSimplicate) -> None:
+    # One client per case, all at once: each waits on its own (a pause of a shared client would
+    # hide a case that retried at once), and the suite pays for one wait, not three.
+    for path, retry_after in NO_HINT_429S:
+        fake.inject(path, status=429, retry_after=retry_after)
+
+    def call(path: str) -> None:
+        with fake.client(max_retries=5, **FAST) as client:
+            client.get(path, params={"limit": 1})
+
+    with ThreadPoolExecutor(len(NO_HINT_429S)) as pool:
+        for done in [pool.submit(call, path) for path, _ in NO_HINT_429S]:
+            done.result(timeout=30)
+    assert_no_hint_429s_waited(fake)
 
 
 def test_retry_after_too_long_surfaces_a_rate_limit_error(fake: FakeSimplicate) -> None:

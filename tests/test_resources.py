@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import inspect
+import json
 import subprocess
 import sys
 import textwrap
@@ -19,8 +20,11 @@ import pytest
 
 import simplicate
 from simplicate import _core, _resources
+from simplicate._registry import is_item_get
 from simplicate._resources import Module, Resource, ResourceTree
 from simplicate.testing import FakeSimplicate
+
+from .conftest import envelope
 
 ROOT = Path(__file__).resolve().parent.parent
 REGISTRY = _core.registry()
@@ -318,6 +322,63 @@ def test_collection_put(fake: FakeSimplicate, tree: Any) -> None:
     assert tree.documents.document.get(doc)["title"] == "Put through the tree"
     seen = requests_after(fake, lambda: tree.hours.timesheetrow_order.put({"order": []}))
     assert seen == [("PUT", "/api/v2/hours/timesheetrow/order")]
+
+
+# ---- item GETs answered with a list -------------------------------------------------------------
+# The real API has answered GET crm/contactperson/{id} with "data": [{record}]. Shared with the
+# async mirror.
+
+
+def answer_item_gets_with(fake: FakeSimplicate, data: list[Any], times: int) -> None:
+    fake.inject("crm/contactperson/*", status=200, body=json.dumps(envelope(data)), times=times)
+
+
+def test_an_item_get_answered_with_one_record_in_a_list_gives_the_record(
+    fake: FakeSimplicate, tree: Any
+) -> None:
+    record = fake.records("crm/contactperson")[0]
+    cid = record["id"]
+    answer_item_gets_with(fake, [record], times=4)
+    assert tree.crm.contactperson.get(cid) == record
+    assert tree.get(f"crm/contactperson/{cid}") == record
+    assert tree.get(f"/crm//contactperson/{cid}/") == record  # split as the transport joins it
+    # The whole envelope stays as sent.
+    assert tree.request("GET", f"crm/contactperson/{cid}")["data"] == [record]
+
+
+@pytest.mark.parametrize("count", [0, 2])
+def test_an_item_get_answered_with_zero_or_several_records_is_left_alone(
+    fake: FakeSimplicate, tree: Any, count: int
+) -> None:
+    records = fake.records("crm/contactperson")[:count]
+    answer_item_gets_with(fake, records, times=2)
+    assert tree.crm.contactperson.get("contactperson:1") == records
+    assert tree.get("crm/contactperson/contactperson:1") == records
+
+
+def test_one_record_lists_off_item_paths_stay_lists(fake: FakeSimplicate, tree: Any) -> None:
+    one = [{"id": "x"}]
+    # A collection, also one whose path reads like an item of another (the sub-collection
+    # hours/timesheetrow/order, not the timesheet row "order").
+    assert len(tree.get("crm/contactperson", params={"limit": 1})) == 1
+    fake.inject("hours/timesheetrow/order", status=200, body=json.dumps(envelope(one)))
+    assert tree.get("hours/timesheetrow/order") == one
+    # An action below an item.
+    project = fake.records("projects/project")[0]["id"]
+    fake.inject("projects/project/*/planningBudget", status=200, body=json.dumps(envelope(one)))
+    assert tree.projects.project.planning_budget(project) == one
+
+
+def test_item_gets_are_told_from_the_registry() -> None:
+    for entry in REGISTRY:
+        path = f"{entry['module']}/{entry['name']}"
+        assert not is_item_get(path), path
+        assert is_item_get(f"{path}/some:id") == ("GET" in entry["item"]), path
+        for action in entry["actions"]:
+            assert not is_item_get(f"{path}/some:id/{action['name']}"), path
+    assert not is_item_get("hours/timesheetrow/order")
+    assert not is_item_get("crm")
+    assert not is_item_get("nope/organization/x")
 
 
 # ---- errors ------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from typing import Any, BinaryIO
 from . import _core, _files
 from ._async_pager import AsyncPager
 from ._async_resources import AsyncResourceTree
-from ._client import _METHODS, Client, _count, _pull_arguments, _require_body
+from ._client import _METHODS, Client, _count, _one_record, _pull_arguments, _require_body
 from ._constants import (
     DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_MAX_RETRIES,
@@ -122,8 +122,10 @@ class AsyncClient(AsyncResourceTree):
     async def get(
         self, path: str, params: Params | None = None, *, max_retries: int | None = None
     ) -> Any:
-        """GET ``path`` and return the envelope's ``data`` (a dict, or a list for collections)."""
-        return (await self.request("GET", path, params=params, max_retries=max_retries))["data"]
+        """GET ``path`` and return the envelope's ``data`` (a dict, or a list for collections);
+        a one-record list on an item path gives the record, as on ``Client.get``."""
+        data = (await self.request("GET", path, params=params, max_retries=max_retries))["data"]
+        return _one_record(path, data)
 
     async def post(
         self, path: str, json: dict[str, Any] | list[Any], *, max_retries: int | None = None

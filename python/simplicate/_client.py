@@ -25,6 +25,7 @@ from ._constants import (
 from ._exceptions import ConfigurationError
 from ._files import DownloadedBytes, DownloadedFile, Progress, UploadSource
 from ._pager import Pager
+from ._registry import is_item_get
 from ._resources import Resource, ResourceTree
 from ._types import Params, PathLike
 
@@ -94,8 +95,10 @@ class Client(ResourceTree):
             prefetches, retries), default 60; ``None`` turns pacing off.
         rate_burst: requests that may go at once before pacing applies (default 3).
         max_retries: retries of a transient failure (default 3; per call too). 429 answers are
-            retried for every method, honouring ``Retry-After`` and pausing the whole client;
-            500/502/503/504, connection errors and timeouts are retried for GET, PUT and
+            retried for every method, pausing the whole client: after ``Retry-After``, or
+            without a usable one (none, ``0``, a past date) on a schedule that waits out the
+            API's per-minute window (the last retry a whole minute, each earlier one half the
+            next); 500/502/503/504, connection errors and timeouts are retried for GET, PUT and
             DELETE, and for a POST only when it provably never reached the server, so a create
             is never applied twice. Each retry is logged at DEBUG on the ``simplicate`` logger.
         retry_backoff, retry_backoff_max: the first wait between retries and its cap, in
@@ -193,8 +196,12 @@ class Client(ResourceTree):
     def get(
         self, path: str, params: Params | None = None, *, max_retries: int | None = None
     ) -> Any:
-        """GET ``path`` and return the envelope's ``data`` (a dict, or a list for collections)."""
-        return self.request("GET", path, params=params, max_retries=max_retries)["data"]
+        """GET ``path`` and return the envelope's ``data`` (a dict, or a list for collections).
+
+        For one record (``crm/contactperson/<id>``) it is the record's dict, also when the API
+        answers with a list holding just that record, as it does for some."""
+        data = self.request("GET", path, params=params, max_retries=max_retries)["data"]
+        return _one_record(path, data)
 
     def post(
         self, path: str, json: dict[str, Any] | list[Any], *, max_retries: int | None = None
@@ -387,6 +394,15 @@ def _pull_arguments(
         "limit": checked_limit,
         "offset": checked_offset,
     }
+
+
+def _one_record(path: str, data: Any) -> Any:
+    """``data`` of GET ``path``, with a one-record list on an item path unwrapped: the real API
+    has answered ``GET crm/contactperson/{id}`` with ``"data": [{record}]``. Zero or several
+    items are returned as they came (there is no telling which one was meant), and collection
+    paths keep their lists."""
+    one = isinstance(data, list) and len(data) == 1 and isinstance(data[0], dict)
+    return data[0] if one and is_item_get(path) else data
 
 
 def _require_body(json: object) -> None:

@@ -28,4 +28,5 @@ DEFAULT_RETRY_BACKOFF = 0.5
 """Seconds before the first retry; doubles each time, with jitter."""
 
 DEFAULT_RETRY_BACKOFF_MAX = 8.0
-"""Longest wait between two retries, in seconds (a 429's Retry-After is honoured as given)."""
+"""Longest wait between two retries, in seconds (a 429's Retry-After is honoured as given, and
+a 429 without a usable one follows the rate-limit schedule of ``retry.rs``)."""

@@ -17,6 +17,13 @@ Every error the client raises on purpose derives from ``SimplicateError``::
     │       └── ServiceUnavailableError 503 (maintenance)
     └── DecodeError                 a 2xx answer that is not the JSON envelope
 
+An ``APIStatusError`` carries what the server said: ``errors``, its messages as text (the
+message used in ``str(exc)``), and ``error_details``, the same items as sent. The documentation
+shows ``"errors": ["No country code given"]``; real answers also hold objects such as
+``{"code": 404, "type": "NotFound", "message": "...", "translated_message": "..."}``, which
+``errors`` reads as their ``message`` (else ``translated_message``, ``error_message``, else
+``"NotFound (404)"``) while ``error_details`` keeps the dict.
+
 Bad arguments to a call (wrong types, an empty path) raise the built-in ``TypeError`` or
 ``ValueError`` before anything is sent. Messages never contain the API key or secret.
 """
@@ -78,13 +85,21 @@ class APIStatusError(SimplicateError):
 
     Attributes:
         status_code: the HTTP status.
-        errors: the messages of the API's error envelope (``{"errors": [...]}``), or ``[]``.
+        errors: the messages of the API's error envelope (``{"errors": [...]}``) as text, or
+            ``[]``. A string item is its own message; an object item gives its ``message``,
+            else its ``translated_message`` or ``error_message``, else ``"Type (code)"``, else
+            its compact JSON. ``errors`` may also be a single string or object; nulls are
+            skipped.
+        error_details: the same items as the server sent them (strings stay strings, objects
+            are dicts), one per message in ``errors``, in the same order; ``[]`` when the body
+            is not the envelope.
         body: the parsed JSON body, or its text when it is not JSON.
         method, url: the request that failed (never carrying credentials).
     """
 
     status_code: int
     errors: list[str]
+    error_details: list[Any]
     body: Any
     method: str
     url: str
@@ -98,12 +113,14 @@ class APIStatusError(SimplicateError):
         url: str,
         errors: list[str] | None = None,
         body: Any = None,
+        error_details: list[Any] | None = None,
     ) -> None:
         super().__init__(message)
         self.status_code = status_code
         self.method = method
         self.url = url
         self.errors = list(errors or [])
+        self.error_details = list(error_details or [])
         self.body = body
 
 

@@ -3,7 +3,7 @@
 
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
+use pyo3::types::{PyDict, PyList};
 
 use crate::error::{status_class_name, Error, StatusError};
 use crate::py::decode::parse_json;
@@ -80,10 +80,29 @@ fn build(py: Python<'_>, error: Error) -> PyResult<PyErr> {
             kwargs.set_item("url", &status.url)?;
             kwargs.set_item("status_code", status.status)?;
             kwargs.set_item("errors", &status.errors)?;
+            kwargs.set_item("error_details", error_details(py, &status)?)?;
             kwargs.set_item("body", status_body(py, &status))?;
             raise(py, name, message, &kwargs)
         }
     }
+}
+
+/// The envelope's `errors` items as Python objects, decoded like the body (so a dict here equals
+/// the one inside `body`).
+fn error_details<'py>(py: Python<'py>, status: &StatusError) -> PyResult<Bound<'py, PyList>> {
+    let out = PyList::empty(py);
+    for item in &status.details {
+        // Writing a `serde_json::Value` and decoding what serde_json wrote cannot fail; should
+        // it, the item's JSON text still beats losing the whole exception.
+        match serde_json::to_vec(item)
+            .ok()
+            .and_then(|bytes| parse_json(py, &bytes).ok())
+        {
+            Some(value) => out.append(value)?,
+            None => out.append(item.to_string())?,
+        }
+    }
+    Ok(out)
 }
 
 /// The body as parsed JSON when it is JSON, else as text.
