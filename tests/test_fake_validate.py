@@ -98,9 +98,11 @@ def test_referenced_ids_must_exist(fake: FakeSimplicate) -> None:
     )
 
 
-def test_a_reference_to_an_empty_lookup_is_refused_until_it_exists(fake: FakeSimplicate) -> None:
-    # Leave types are not seeded: every leave_type_id names nothing, until one is planted.
-    assert fake.records("hrm/leavetype") == []
+def test_a_reference_to_a_missing_lookup_entry_is_refused_until_it_exists(
+    fake: FakeSimplicate,
+) -> None:
+    # The seeded leave types have other ids: this one names nothing, until a test plants it.
+    assert all(r["id"] != "leavetype:0000000000000001" for r in fake.records("hrm/leavetype"))
     body = {
         "employee_id": first_id(fake, "hrm/employee"),
         "leave_type_id": "leavetype:0000000000000001",

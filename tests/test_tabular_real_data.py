@@ -56,8 +56,10 @@ def fixture_records(path: str) -> list[dict[str, Any]]:
 @pytest.fixture
 def real() -> Iterator[FakeSimplicate]:
     """A fake holding nothing but the real fixtures' records (ids and timestamps kept)."""
-    # hrm/contract has no seed data: it starts empty anyway.
-    with FakeSimplicate(records={"crm/organization": 0, "sales/sales": 0}) as fake:
+    # hrm/contract follows the employees: none, so it holds the fixture alone.
+    with FakeSimplicate(
+        records={"crm/organization": 0, "sales/sales": 0, "hrm/employee": 0}
+    ) as fake:
         for path in PLANTED:
             for record in fixture_records(path):
                 fake.add(path, record)
