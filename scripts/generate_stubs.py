@@ -197,6 +197,7 @@ def method(flavor: Flavor, spec: ResourceSpec, op: Operation, list_: tuple[list[
         "list": list_,
         "get": (["id: str"], "dict[str, Any]"),
         "call": (["id: str"], "dict[str, Any]"),
+        "get_one": ([], "dict[str, Any]"),
         "create": ([data], "str"),
         "command": ([data], "Any"),
         "put": ([data], "Any"),

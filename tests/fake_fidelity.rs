@@ -29,11 +29,6 @@ const NON_EMPTY_PERCENT: usize = 100;
 /// Answered collections (200) whose records all follow the table. The product needs 90%; all do.
 const WITHIN_TABLE_PERCENT: usize = 100;
 
-/// Collection paths the spec answers with one record, not a list.
-fn one_record_paths() -> [&'static str; 1] {
-    ["hours/timesheetrow/mostrecent"]
-}
-
 struct Outcome {
     collection: &'static str,
     status: u16,
@@ -95,7 +90,7 @@ fn survey(server: &FakeServer, leniency: Leniency) -> Vec<Outcome> {
             Some(Value::Array(records)) => records.clone(),
             // A collection path whose answer is one record (`hours/timesheetrow/mostrecent`
             // answers one DateTimeRange, as the spec says).
-            Some(one @ Value::Object(_)) if !one_record_paths().contains(&collection) => {
+            Some(one @ Value::Object(_)) if !model().answers_one(collection) => {
                 outcome
                     .problems
                     .push(format!("data is one object, not a list: {one}"));

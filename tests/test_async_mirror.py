@@ -448,6 +448,23 @@ async def test_an_item_get_answered_with_zero_or_several_records_is_left_alone(
     assert await aclient.get("crm/contactperson/contactperson:1") == records
 
 
+async def test_a_collection_answering_one_record_has_get_as_on_sync(
+    fake: FakeSimplicate, aclient: simplicate.AsyncClient
+) -> None:
+    mostrecent = aclient.hours.timesheetrow_mostrecent
+    assert not hasattr(mostrecent, "list")
+    assert set(await mostrecent.get()) == {"start_date", "end_date"}
+
+
+async def test_the_fakes_quirky_contact_person_reads_as_its_record(
+    fake: FakeSimplicate, aclient: simplicate.AsyncClient
+) -> None:
+    # The fake answers GET crm/contactperson/{id} with a one-element list, as the real API does.
+    cid = fake.records("crm/contactperson")[0]["id"]
+    assert (await aclient.request("GET", f"crm/contactperson/{cid}"))["data"][0]["id"] == cid
+    assert (await aclient.crm.contactperson.get(cid))["id"] == cid
+
+
 async def test_one_record_lists_off_item_paths_stay_lists(
     fake: FakeSimplicate, aclient: simplicate.AsyncClient
 ) -> None:

@@ -57,7 +57,9 @@ def snake(name: str) -> str:
 def expected_methods(entry: dict[str, Any]) -> set[str]:
     """What the issue specifies, straight from the registry entry."""
     coll, item = entry["collection"], entry["item"]
-    names = {"list"} if "GET" in coll else set()
+    # A collection whose GET answers one record has get() for it (the model table says which).
+    one = "get" if entry["one_record"] else "list"
+    names = {one} if "GET" in coll else set()
     names |= {"create"} if "POST" in coll else set()
     names |= {"put"} if "PUT" in coll else set()
     names |= {"get"} if "GET" in item else set()
@@ -91,6 +93,7 @@ def test_registry_binding() -> None:
             "id_prefix",
             "actions",
             "summary",
+            "one_record",
         }
         for level in ("collection", "item"):
             assert entry[level] == [m for m in order if m in entry[level]], entry
@@ -104,7 +107,9 @@ def test_registry_binding() -> None:
         "id_prefix": "organization",
         "actions": [],
         "summary": "Organizations (CRM)",
+        "one_record": False,
     }
+    assert by_path["hours/timesheetrow/mostrecent"]["one_record"] is True
     assert by_path["projects/service"]["actions"] == [
         {"name": "duplicate", "method": "POST"},
         {"name": "planningBudget", "method": "GET"},
@@ -212,7 +217,7 @@ def test_docstrings_name_the_http_call(offline: Any) -> None:
             "list": f"GET {path}``",
             "create": f"POST {path}``",
             "put": f"PUT {path}``",
-            "get": f"GET {path}/{{id}}``",
+            "get": f"GET {path}``" if entry["one_record"] else f"GET {path}/{{id}}``",
             "update": f"PUT {path}/{{id}}``",
             "delete": f"DELETE {path}/{{id}}``",
         }
@@ -303,6 +308,30 @@ def test_converttoproject_is_callable(fake: FakeSimplicate, tree: Any) -> None:
     assert seen == [("GET", f"/api/v2/sales/converttoproject/{sale}")]
     assert tree.sales.converttoproject(sale) == tree.sales.converttoproject.get(sale)
     assert tree.sales.converttoproject(sale)["id"] == sale
+
+
+def test_a_collection_answering_one_record_has_get_not_list(
+    fake: FakeSimplicate, tree: Any
+) -> None:
+    mostrecent = tree.hours.timesheetrow_mostrecent
+    assert not hasattr(mostrecent, "list")
+    seen = requests_after(fake, mostrecent.get)
+    assert seen == [("GET", "/api/v2/hours/timesheetrow/mostrecent")]
+    week = mostrecent.get()
+    assert set(week) == {"start_date", "end_date"}
+    assert week["start_date"] < week["end_date"]
+    one = [e["name"] for e in REGISTRY if e["one_record"]]
+    assert one == ["timesheetrow/mostrecent"]
+
+
+def test_the_fakes_quirky_contact_person_reads_as_its_record(
+    fake: FakeSimplicate, tree: Any
+) -> None:
+    # The fake answers GET crm/contactperson/{id} with a one-element list, as the real API does.
+    cid = fake.records("crm/contactperson")[0]["id"]
+    assert tree.request("GET", f"crm/contactperson/{cid}")["data"][0]["id"] == cid
+    record = tree.crm.contactperson.get(cid)
+    assert isinstance(record, dict) and record["id"] == cid
 
 
 def test_commands_return_the_answers_data(fake: FakeSimplicate, tree: Any) -> None:

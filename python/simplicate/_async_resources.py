@@ -47,6 +47,13 @@ def _get(op: Operation) -> _Method:
     return method
 
 
+def _get_one(op: Operation) -> _Method:
+    async def method(self: AsyncResource) -> Any:
+        return await self._client.get(op.path)
+
+    return method
+
+
 def _create(op: Operation) -> _Method:
     async def method(self: AsyncResource, data: dict[str, Any]) -> Any:
         return _new_id(await self._client.post(op.path, _check_data(data)))
@@ -102,6 +109,7 @@ _FACTORIES: dict[str, Callable[[Operation], _Method]] = {
     "list": _list,
     "get": _get,
     "call": _get,
+    "get_one": _get_one,
     "create": _create,
     "command": _command,
     "put": _put,

@@ -1118,7 +1118,7 @@ class AsyncHoursModule(AsyncModule):
         """Order of timesheet rows: ``/hours/timesheetrow/order``. Methods: put."""
     @cached_property
     def timesheetrow_mostrecent(self) -> AsyncHoursTimesheetrowMostrecent:
-        """Most recent timesheet row: ``/hours/timesheetrow/mostrecent``. Methods: list."""
+        """Most recent timesheet row: ``/hours/timesheetrow/mostrecent``. Methods: get."""
     @cached_property
     def projectservices(self) -> AsyncHoursProjectservices:
         """Project services for hours (changelog 2024-11): ``/hours/projectservices``. Methods:
@@ -1407,28 +1407,11 @@ class AsyncHoursTimesheetrowOrder(AsyncResource):
         """
 
 class AsyncHoursTimesheetrowMostrecent(AsyncResource):
-    """Most recent timesheet row: ``/hours/timesheetrow/mostrecent``. Methods: list."""
+    """Most recent timesheet row: ``/hours/timesheetrow/mostrecent``. Methods: get."""
 
-    def list(
-        self,
-        *,
-        filter: Mapping[str, Any] | None = None,
-        select: str | Sequence[str] | None = None,
-        sort: str | Sequence[str] | None = None,
-        limit: int | None = None,
-        offset: int = 0,
-        page_size: int = 100,
-        params: Params | None = None,
-        progress: bool | Progress | None = None,
-    ) -> AsyncPager:
-        """Most recent timesheet row: ``GET /hours/timesheetrow/mostrecent``, as a lazy pager.
-
-        Nothing is fetched until the pager is iterated (records, lazily, ``page_size`` to a
-        request) or asked for ``count()`` or ``first()``. ``filter`` maps field names to
-        values (``"*"`` wildcards) or to operator dicts (``{"ge": date}``); ``select`` names
-        the fields to fetch; ``sort`` the fields to order by (``"-updated_at"`` descending);
-        ``limit`` and ``offset`` cut a window from the whole result; ``params`` adds other
-        query parameters.
+    async def get(self) -> dict[str, Any]:
+        """Most recent timesheet row: ``GET /hours/timesheetrow/mostrecent``; the API answers one
+        record, returned as a dict.
         """
 
 class AsyncHoursProjectservices(AsyncResource):

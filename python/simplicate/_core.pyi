@@ -173,6 +173,8 @@ class _RegistryEntry(TypedDict):
     actions: list[_RegistryAction]
     """``METHOD /module/name/{id}/<name>`` operations beyond CRUD."""
     summary: str
+    one_record: bool
+    """Its collection GET answers one record, not a list (the record model table says so)."""
 
 def registry() -> list[_RegistryEntry]:
     """The endpoint registry, one dict per resource in table order: what the resource tree and

@@ -41,7 +41,8 @@ class Operation:
     """The Python name: ``list``, ``get``, ..., ``duplicate``, ``planning_budget``."""
     kind: str
     """The method's shape: a key of ``CRUD``, ``command`` (a POST that creates no record),
-    ``call`` (``__call__``, the same as ``get``), ``post_action`` or ``get_action``."""
+    ``call`` (``__call__``, the same as ``get``), ``get_one`` (``get()`` of a collection whose
+    GET answers one record, not a list), ``post_action`` or ``get_action``."""
     method: str
     path: str
     """Below the API root, without the id: ``crm/organization``."""
@@ -51,7 +52,7 @@ class Operation:
     @property
     def template(self) -> str:
         """As the API documents it: ``/crm/organization/{id}/duplicate``."""
-        if self.kind in ("list", "create", "command", "put"):
+        if self.kind in ("list", "get_one", "create", "command", "put"):
             return f"/{self.path}"
         tail = f"/{self.action}" if self.action else ""
         return f"/{self.path}/{{id}}{tail}"
@@ -120,6 +121,10 @@ def plan_resource(entry: Mapping[str, Any]) -> ResourceSpec:
         # A POST-only path with no records behind it is a command (merge, compare, submit).
         if attr == "create" and collection == {"POST"} and not item:
             kind = "command"
+        # A collection whose GET answers one record (the record model table says which) has
+        # get() for it, not a pager: `hours.timesheetrow_mostrecent.get()`.
+        if attr == "list" and entry.get("one_record"):
+            attr, kind = "get", "get_one"
         ops.append(Operation(attr, kind, method, path))
     if item == {"GET"} and not collection and not entry["actions"]:
         ops.append(Operation("__call__", "call", "GET", path))
@@ -207,6 +212,7 @@ def method_doc(spec: ResourceSpec, op: Operation) -> str:
     paragraphs = {
         "list": (f"{spec.summary}: {call}, as a lazy pager.", LIST_DOC),
         "get": (f"One record: {call}; returns it as a dict.",),
+        "get_one": (f"{spec.summary}: {call}; the API answers one record, returned as a dict.",),
         "call": (f"One record: {call}; the same as ``get(id)``.",),
         "create": (f"Create a record from ``data``: {call}; returns the new id.", no_id),
         "command": (

@@ -8,6 +8,7 @@ table the fake server routes by), so the tree offers exactly the operations each
     POST   /module/name              create(data) -> new id (commands: the answer's data)
     PUT    /module/name              put(data), the record's id inside data
     GET    /module/name/{id}         get(id); a resource with nothing else is also callable
+    GET    /module/name (one record) get(): a collection path answering one record
     PUT    /module/name/{id}         update(id, data)
     DELETE /module/name/{id}         delete(id)
     POST   /module/name/{id}/action  action(id, data=None) -> new id   (duplicate)
@@ -91,6 +92,13 @@ def _get(op: Operation) -> Callable[..., Any]:
     return method
 
 
+def _get_one(op: Operation) -> Callable[..., Any]:
+    def method(self: Resource) -> Any:
+        return self._client.get(op.path)
+
+    return method
+
+
 def _create(op: Operation) -> Callable[..., Any]:
     def method(self: Resource, data: dict[str, Any]) -> Any:
         return _new_id(self._client.post(op.path, _check_data(data)))
@@ -146,6 +154,7 @@ _FACTORIES: dict[str, Callable[[Operation], Callable[..., Any]]] = {
     "list": _list,
     "get": _get,
     "call": _get,
+    "get_one": _get_one,
     "create": _create,
     "command": _command,
     "put": _put,

@@ -1117,7 +1117,7 @@ class HoursModule(Module):
         """Order of timesheet rows: ``/hours/timesheetrow/order``. Methods: put."""
     @cached_property
     def timesheetrow_mostrecent(self) -> HoursTimesheetrowMostrecent:
-        """Most recent timesheet row: ``/hours/timesheetrow/mostrecent``. Methods: list."""
+        """Most recent timesheet row: ``/hours/timesheetrow/mostrecent``. Methods: get."""
     @cached_property
     def projectservices(self) -> HoursProjectservices:
         """Project services for hours (changelog 2024-11): ``/hours/projectservices``. Methods:
@@ -1406,28 +1406,11 @@ class HoursTimesheetrowOrder(Resource):
         """
 
 class HoursTimesheetrowMostrecent(Resource):
-    """Most recent timesheet row: ``/hours/timesheetrow/mostrecent``. Methods: list."""
+    """Most recent timesheet row: ``/hours/timesheetrow/mostrecent``. Methods: get."""
 
-    def list(
-        self,
-        *,
-        filter: Mapping[str, Any] | None = None,
-        select: str | Sequence[str] | None = None,
-        sort: str | Sequence[str] | None = None,
-        limit: int | None = None,
-        offset: int = 0,
-        page_size: int = 100,
-        params: Params | None = None,
-        progress: bool | Progress | None = None,
-    ) -> Pager:
-        """Most recent timesheet row: ``GET /hours/timesheetrow/mostrecent``, as a lazy pager.
-
-        Nothing is fetched until the pager is iterated (records, lazily, ``page_size`` to a
-        request) or asked for ``count()`` or ``first()``. ``filter`` maps field names to
-        values (``"*"`` wildcards) or to operator dicts (``{"ge": date}``); ``select`` names
-        the fields to fetch; ``sort`` the fields to order by (``"-updated_at"`` descending);
-        ``limit`` and ``offset`` cut a window from the whole result; ``params`` adds other
-        query parameters.
+    def get(self) -> dict[str, Any]:
+        """Most recent timesheet row: ``GET /hours/timesheetrow/mostrecent``; the API answers one
+        record, returned as a dict.
         """
 
 class HoursProjectservices(Resource):

@@ -117,8 +117,9 @@ pub struct Write {
 pub struct Model {
     types: Vec<RecordType>,
     by_name: HashMap<String, usize>,
-    /// Collection path → record type, in the table's order.
-    records: Vec<(String, usize)>,
+    /// Collection path → record type, and whether the GET answers one record rather than a
+    /// list, in the table's order.
+    records: Vec<(String, usize, bool)>,
     creates: HashMap<String, Write>,
     updates: HashMap<String, Write>,
 }
@@ -164,15 +165,23 @@ impl Model {
     pub fn record(&self, collection: &str) -> Option<&RecordType> {
         self.records
             .iter()
-            .find(|(path, _)| path == collection)
-            .map(|&(_, i)| &self.types[i])
+            .find(|(path, ..)| path == collection)
+            .map(|&(_, i, _)| &self.types[i])
+    }
+
+    /// Whether `GET <collection>` answers one record, not a list (`hours/timesheetrow/
+    /// mostrecent`, the latest week).
+    pub fn answers_one(&self, collection: &str) -> bool {
+        self.records
+            .iter()
+            .any(|(path, _, one)| *one && path == collection)
     }
 
     /// Every (collection, record type), in the table's order.
     pub fn records(&self) -> impl Iterator<Item = (&str, &RecordType)> {
         self.records
             .iter()
-            .map(|(path, i)| (path.as_str(), &self.types[*i]))
+            .map(|(path, i, _)| (path.as_str(), &self.types[*i]))
     }
 
     /// What a POST to `resource` takes.

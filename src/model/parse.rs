@@ -34,9 +34,14 @@ pub(super) fn parse(text: &str) -> Result<Model, String> {
         }
         let words: Vec<&str> = line.split_whitespace().collect();
         match words.as_slice() {
-            ["record", path, name] => {
+            ["record", path, name, rest @ ..] => {
                 let index = lookup(&by_name, name).map_err(at(number))?;
-                records.push(((*path).to_owned(), index));
+                let one = match rest {
+                    [] => false,
+                    ["one"] => true,
+                    _ => return Err(format!("line {number}: expected 'one' after {name}")),
+                };
+                records.push(((*path).to_owned(), index, one));
             }
             [verb @ ("create" | "update"), path, name, rest @ ..] => {
                 let body = lookup(&by_name, name).map_err(at(number))?;

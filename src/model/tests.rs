@@ -221,8 +221,14 @@ fn parse_errors_name_the_line() {
     assert!(Model::parse(reference)
         .unwrap_err()
         .contains("only strings name other records"));
-    let m = Model::parse("# c\nA: id s, b [B]\nB: when t\ncreate x/y A requires id, b.when|id\n")
-        .unwrap();
+    let m = Model::parse(
+        "# c\nA: id s, b [B]\nB: when t\ncreate x/y A requires id, b.when|id\nrecord x/z B one\n",
+    )
+    .unwrap();
+    assert!(m.answers_one("x/z") && !m.answers_one("x/y"));
+    assert!(Model::parse("B: a s\nrecord x/z B two\n")
+        .unwrap_err()
+        .contains("expected 'one'"));
     let write = m.create("x/y").unwrap();
     assert_eq!(write.requires.len(), 2);
     assert_eq!(write.requires[1].describe(), "b.when|id");

@@ -8,7 +8,8 @@ use pyo3::types::{PyDict, PyList};
 use crate::registry::{Methods, Resource, RESOURCES};
 
 /// One dict per resource, in table order: module, name, collection and item (lists of method
-/// names, "GET" ... "DELETE"), id_prefix, actions (a list of {"name", "method"}) and summary.
+/// names, "GET" ... "DELETE"), id_prefix, actions (a list of {"name", "method"}), summary, and
+/// one_record (its collection GET answers one record, not a list: the record model table).
 #[pyfunction]
 pub fn registry(py: Python<'_>) -> PyResult<Bound<'_, PyList>> {
     let out = PyList::empty(py);
@@ -35,5 +36,9 @@ fn resource_dict<'py>(py: Python<'py>, resource: &Resource) -> PyResult<Bound<'p
     dict.set_item("id_prefix", resource.id_prefix)?;
     dict.set_item("actions", actions)?;
     dict.set_item("summary", resource.summary)?;
+    dict.set_item(
+        "one_record",
+        crate::model::model().answers_one(&resource.path()),
+    )?;
     Ok(dict)
 }
