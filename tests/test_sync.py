@@ -549,3 +549,33 @@ def test_a_collection_without_updated_at_cannot_be_synced(
     with pytest.raises(ValueError, match="has no updated_at"):
         simplicate_client.sync("crm/country", path)
     assert not path.exists()
+
+
+def test_real_data_syncs_zero_dates_included(
+    fake: FakeSimplicate, client: simplicate.Client
+) -> None:
+    # As real accounts have them: a row imported long ago whose updated_at is MySQL's zero date,
+    # beside ordinary rows. The first run delivers both and the watermark is a real time; later
+    # runs neither repeat the zero-dated row nor report it deleted.
+    old = plant(fake, "Imported", updated_at="0000-00-00 00:00:00")
+    new = plant(fake, "Recent", updated_at=second(10))
+    state: dict[str, Any] = {}
+    first = client.sync(ORG, state)
+    assert sorted(r["id"] for r in first.changed) == sorted([old, new])
+    assert first.watermark == second(10)
+    again = client.sync(ORG, state)
+    assert (again.changed, again.deleted) == ([], [])
+    client.crm.organization.update(new, {"name": "Recent, changed"})
+    third = client.sync(ORG, state)
+    assert [r["id"] for r in third.changed] == [new] and third.deleted == []
+
+
+def test_the_fakes_quirky_collections_sync(simplicate_client: simplicate.Client) -> None:
+    # Sales carry zero dates (status_updated_at) and untranslated labels; contracts decimal
+    # strings and 1970-01-01 end dates: sync takes them as they come, twice without a change.
+    for resource in ("sales/sales", "hrm/contract"):
+        state: dict[str, Any] = {}
+        first = simplicate_client.sync(resource, state)
+        assert first.changed and len(first.changed) == len(state["known"])
+        again = simplicate_client.sync(resource, state)
+        assert (again.changed, again.deleted) == ([], [])

@@ -374,8 +374,14 @@ pub fn custom_fields(g: &Generator, defs: C, r: &mut SplitMix64, domain: &str) -
     Value::Array(out)
 }
 
+/// Salt of the stream that decides whether an organization pays by direct debit (drawn apart
+/// from the record's own stream, so adding it left the other fields as they were).
+const AUTOCOLLECT_SALT: u64 = 0x6175_746f; // "auto"
+
 pub fn organization(g: &Generator, i: usize) -> Value {
     let core = org_core(g, i);
+    // About one customer in six lets us collect by direct debit (SEPA incasso).
+    let autocollect = g.side_rng(C::Organization, i, AUTOCOLLECT_SALT).chance(15);
     let mut r = g.rng(C::Organization, i);
     let (_, area, ..) = *r.pick(CITIES);
     let phone = format!("{area}-{}", digits(&mut r, 10 - area.len() as u32));
@@ -442,7 +448,7 @@ pub fn organization(g: &Generator, i: usize) -> Value {
         "bank_account": bank_account(&mut r),
         "relation_number": relation_number,
         "is_active": r.chance(88),
-        "allow_autocollect": false,
+        "allow_autocollect": autocollect,
         "has_different_postal_address": different_postal,
         "relation_type": relation_type,
         "industry": industry,
@@ -456,9 +462,11 @@ pub fn organization(g: &Generator, i: usize) -> Value {
             "provision_method": if by_email { "email" } else { "post" },
             "cc": empty(),
             "attention_to": "none",
-            "autocollect": false,
+            "autocollect": autocollect,
             "send_email_type": "contact",
             "autosend_subscription_invoice": false,
+            // The account's one invoice template (the API lists none; the fixture names one).
+            "invoicetemplate_id": crate::fake::ids::lookup_id("invoicetemplate", "Standaard"),
         },
         "interests": super::crm_more::organization_interests(g, i),
         "teams": empty(),
