@@ -8,7 +8,7 @@
 use serde_json::Value;
 
 use super::crm::employee_simple;
-use super::invoices::{invoice, invoice_project};
+use super::invoices::{invoice, maybe_billed_project};
 use super::lookups::{APPROVAL_STATUSES, APPROVAL_STATUS_WEIGHTS};
 use super::lookups_more::{purchase_type_record, PURCHASE_TYPES, PURCHASE_TYPE_WEIGHTS};
 use super::more::amount;
@@ -58,16 +58,7 @@ fn approval(k: usize) -> Value {
 
 pub fn expense(g: &Generator, i: usize) -> Value {
     let mut r = g.rng(C::Expense, i);
-    let billed = if r.chance(35) {
-        g.pick(C::Invoice, &mut r)
-            .and_then(|j| invoice_project(g, j).map(|p| (j, p)))
-    } else {
-        None
-    };
-    let project = match billed {
-        Some((_, p)) => Some(p),
-        None => g.pick(C::Project, &mut r),
-    };
+    let (billed_on, project) = maybe_billed_project(g, &mut r, 35);
     let project_core = project.map(|p| project_core(g, p));
     let service = project.and_then(|p| service_of_project(g, p, &mut r));
     let employee = g.pick(C::Employee, &mut r);
@@ -83,9 +74,9 @@ pub fn expense(g: &Generator, i: usize) -> Value {
     let margin = *r.pick(&[0, 0, 10, 15, 20]);
     let tariff = unit_price * (100 + margin) / 100;
     let total = units * tariff / 100;
-    let billable = billed.is_some() || r.chance(75);
+    let billable = billed_on.is_some() || r.chance(75);
 
-    let invoice = billed.map(|(j, _)| invoice(g, j));
+    let invoice = billed_on.map(|j| invoice(g, j));
     let day = match &invoice {
         // Booked before it was invoiced.
         Some(inv) => inv["date"]

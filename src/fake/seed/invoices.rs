@@ -28,6 +28,26 @@ pub fn invoice_project(g: &Generator, i: usize) -> Option<usize> {
     pick_project(g, &mut g.rng(C::Invoice, i))
 }
 
+/// For records that may have been billed (expenses, reverse invoices): with `percent` chance an
+/// invoice and the project it bills, `(Some(invoice), project)`; else `(None, any project)`.
+/// Either way the project is one whose invoices could carry the record.
+pub fn maybe_billed_project(
+    g: &Generator,
+    r: &mut SplitMix64,
+    percent: u64,
+) -> (Option<usize>, Option<usize>) {
+    let billed = if r.chance(percent) {
+        g.pick(C::Invoice, r)
+            .and_then(|j| invoice_project(g, j).map(|p| (j, p)))
+    } else {
+        None
+    };
+    match billed {
+        Some((j, p)) => (Some(j), Some(p)),
+        None => (None, g.pick(C::Project, r)),
+    }
+}
+
 pub fn invoice(g: &Generator, i: usize) -> Value {
     let mut r = g.rng(C::Invoice, i);
     let project = pick_project(g, &mut r);

@@ -513,29 +513,41 @@ fn group_copy(g: &Generator, i: usize) -> Value {
 /// Definition `i` of custom fields `c`, as the `*customfields` endpoints list it: no value,
 /// plus the filterable/searchable/mandatory flags.
 pub fn custom_field(g: &Generator, c: C, i: usize) -> Value {
-    custom_field_json(g, c, i, None, true)
+    custom_field_json(g, c, i, None)
 }
 
 /// A record's copy of custom field `i`, in the fixture's shape: `value` (and `display_value`,
 /// changelog 2024-11) when set, `"value": null` when unset (real accounts leave the key out:
 /// a quirk).
 pub fn custom_field_value(g: &Generator, c: C, i: usize, value: Option<String>) -> Value {
-    custom_field_json(g, c, i, Some(value), false)
+    custom_field_json(g, c, i, Some(value))
 }
 
-fn custom_field_json(
-    g: &Generator,
-    c: C,
-    i: usize,
-    value: Option<Option<String>>,
-    definition: bool,
-) -> Value {
+fn custom_field_json(g: &Generator, c: C, i: usize, value: Option<Option<String>>) -> Value {
     let f = &fields(c)[i];
+    let group = g
+        .wrap(C::CustomFieldGroup, f.group)
+        .filter(|&k| k == f.group)
+        .map_or(Value::Null, |k| group_copy(g, k));
+    field_object(g.id_of(c, i), i, f, value, group)
+}
+
+/// A custom field as every endpoint shows one (the fixture's shape), whatever its model: `value`
+/// `None` for a definition as the `*customfields` endpoints list it (no value key, plus the
+/// filterable/searchable/mandatory flags), `Some(v)` for a record's copy (`"value"`, null when
+/// unset, and `display_value`, changelog 2024-11, when set). `group` is the copy of its group.
+pub fn field_object(
+    id: String,
+    position: usize,
+    f: &FieldDef,
+    value: Option<Option<String>>,
+    group: Value,
+) -> Value {
     let mut m = serde_json::Map::with_capacity(14);
-    m.insert("id".to_owned(), s(g.id_of(c, i)));
+    m.insert("id".to_owned(), s(id));
     m.insert("name".to_owned(), s(f.name));
     m.insert("label".to_owned(), s(f.label));
-    // `value` is `None` for a definition (no value at all).
+    let definition = value.is_none();
     match value {
         Some(Some(v)) => {
             m.insert("value".to_owned(), s(v.clone()));
@@ -549,16 +561,12 @@ fn custom_field_json(
     }
     m.insert("render_type".to_owned(), s(f.render_type));
     m.insert("value_type".to_owned(), s(f.value_type));
-    m.insert("position".to_owned(), (i as u64).into());
+    m.insert("position".to_owned(), (position as u64).into());
     if definition {
         m.insert("filterable".to_owned(), true.into());
         m.insert("searchable".to_owned(), true.into());
         m.insert("mandatory".to_owned(), false.into());
     }
-    let group = g
-        .wrap(C::CustomFieldGroup, f.group)
-        .filter(|&k| k == f.group)
-        .map_or(Value::Null, |k| group_copy(g, k));
     m.insert("custom_field_group".to_owned(), group);
     // The fixture's option shape, {label, value}; the value is the label (see `FieldDef`).
     let options: Vec<Value> = f

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::costs::service_simple;
 use super::crm::{employee_simple, org_simple, pick_client};
-use super::invoices::{invoice, invoice_project};
+use super::invoices::{invoice, maybe_billed_project};
 use super::lookups_more::{assignment_status, ASSIGNMENT_STATUS_WEIGHTS};
 use super::more::{amount, cents_of, day_of};
 use super::projects::{project_core, project_simple, service, service_core};
@@ -175,18 +175,9 @@ pub fn purchase(g: &Generator, i: usize) -> Value {
 /// Reverse invoice `i` (ReverseInvoice): self-billing on a project, invoiced or not yet.
 pub fn reverse_invoice(g: &Generator, i: usize) -> Value {
     let mut r = g.rng(C::ReverseInvoice, i);
-    let billed = if r.chance(50) {
-        g.pick(C::Invoice, &mut r)
-            .and_then(|j| invoice_project(g, j).map(|p| (j, p)))
-    } else {
-        None
-    };
-    let project = match billed {
-        Some((_, p)) => Some(p),
-        None => g.pick(C::Project, &mut r),
-    };
+    let (billed_on, project) = maybe_billed_project(g, &mut r, 50);
     let core = project.map(|p| project_core(g, p));
-    let invoice = billed.map(|(j, _)| invoice(g, j));
+    let invoice = billed_on.map(|j| invoice(g, j));
     let (status, date, price) = match &invoice {
         Some(inv) => (
             "invoiced",

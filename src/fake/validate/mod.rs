@@ -142,6 +142,19 @@ fn fields_of(
     object: &Map<String, Value>,
     path: &mut String,
 ) -> Result<(), String> {
+    each_known_field(record, object, path, |field, value, path| {
+        kind_of(model, field, &field.kind, value, path)
+    })
+}
+
+/// Runs `check` on every field of `object` that `record` knows (unknown fields are stored as
+/// sent, never checked), with `path` extended by the field's name while it runs.
+fn each_known_field(
+    record: &RecordType,
+    object: &Map<String, Value>,
+    path: &mut String,
+    mut check: impl FnMut(&Field, &Value, &mut String) -> Result<(), String>,
+) -> Result<(), String> {
     for (name, value) in object {
         let Some(field) = record.field(name) else {
             continue;
@@ -151,7 +164,7 @@ fn fields_of(
             path.push('.');
         }
         path.push_str(name);
-        kind_of(model, field, &field.kind, value, path)?;
+        check(field, value, path)?;
         path.truncate(mark);
     }
     Ok(())
@@ -316,19 +329,9 @@ fn references(
     object: &Map<String, Value>,
     path: &mut String,
 ) -> Result<(), String> {
-    for (name, value) in object {
-        let Some(field) = record.field(name) else {
-            continue;
-        };
-        let mark = path.len();
-        if mark > 0 {
-            path.push('.');
-        }
-        path.push_str(name);
-        referenced(store, model, field, &field.kind, value, path)?;
-        path.truncate(mark);
-    }
-    Ok(())
+    each_known_field(record, object, path, |field, value, path| {
+        referenced(store, model, field, &field.kind, value, path)
+    })
 }
 
 fn referenced(

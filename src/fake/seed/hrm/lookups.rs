@@ -6,7 +6,7 @@
 
 use serde_json::{Map, Value};
 
-use super::super::lookups::FieldDef;
+use super::super::lookups::{field_object, FieldDef};
 use super::super::{obj, s, Generator, C};
 
 /// Contract types (`hrm/contracttype`).
@@ -251,37 +251,9 @@ fn group_copy(g: &Generator, i: usize) -> Value {
 /// flags), or an employee's copy (`Some(value)`: `"value"`, null when unset).
 pub fn field_json(g: &Generator, i: usize, value: Option<Option<String>>) -> Value {
     let f = &FIELDS[i];
-    let mut m = Map::with_capacity(14);
-    m.insert("id".to_owned(), s(g.id_of(C::EmployeeCustomField, i)));
-    m.insert("name".to_owned(), s(f.name));
-    m.insert("label".to_owned(), s(f.label));
-    let definition = value.is_none();
-    if let Some(value) = value {
-        if let Some(v) = &value {
-            m.insert("value".to_owned(), s(v.clone()));
-            m.insert("display_value".to_owned(), s(v.clone()));
-        } else {
-            m.insert("value".to_owned(), Value::Null);
-        }
-    }
-    m.insert("render_type".to_owned(), s(f.render_type));
-    m.insert("value_type".to_owned(), s(f.value_type));
-    m.insert("position".to_owned(), (i as u64).into());
-    if definition {
-        m.insert("filterable".to_owned(), true.into());
-        m.insert("searchable".to_owned(), true.into());
-        m.insert("mandatory".to_owned(), false.into());
-    }
     let group = g
         .wrap(C::EmployeeCustomFieldGroup, f.group)
         .filter(|&k| k == f.group)
         .map_or(Value::Null, |k| group_copy(g, k));
-    m.insert("custom_field_group".to_owned(), group);
-    let options: Vec<Value> = f
-        .options
-        .iter()
-        .map(|label| obj([("label", s(*label)), ("value", s(*label))]))
-        .collect();
-    m.insert("options".to_owned(), Value::Array(options));
-    Value::Object(m)
+    field_object(g.id_of(C::EmployeeCustomField, i), i, f, value, group)
 }
