@@ -108,9 +108,13 @@ impl Pacer {
     }
 
     /// Hold every request of this client for `delay` (after a 429); a longer pause already set
-    /// stays.
+    /// stays. A delay too long for the clock (a `retry_backoff_max` of centuries) is a year:
+    /// as good as forever, and never a panic.
     pub fn pause_for(&self, delay: Duration) {
-        let until = Instant::now() + delay;
+        let now = Instant::now();
+        let until = now
+            .checked_add(delay)
+            .unwrap_or_else(|| now + Duration::from_secs(365 * 24 * 3600));
         let mut paused = self.paused_until.lock().unwrap_or_else(|p| p.into_inner());
         if paused.is_none_or(|current| current < until) {
             *paused = Some(until);
@@ -128,6 +132,14 @@ mod tests {
             .build()
             .unwrap()
             .block_on(f)
+    }
+
+    #[test]
+    fn an_absurd_pause_saturates_instead_of_panicking() {
+        let pacer = Pacer::new(None, 1).unwrap();
+        pacer.pause_for(Duration::MAX);
+        let until = pacer.paused_until.lock().unwrap().unwrap();
+        assert!(until > Instant::now() + Duration::from_secs(300 * 24 * 3600));
     }
 
     #[test]
