@@ -38,14 +38,7 @@ struct Outcome {
 }
 
 fn record_kind(collection: &str) -> Kind {
-    let name = &model().record(collection).expect("listed").name;
-    Kind::Object(
-        model()
-            .types()
-            .iter()
-            .position(|t| &t.name == name)
-            .expect("a type"),
-    )
+    model().record_kind(collection).expect("listed")
 }
 
 fn problems_of(kind: &Kind, record: &Value, leniency: Leniency, what: &str, out: &mut Vec<String>) {

@@ -17,6 +17,8 @@
 //! check must pass on real data.
 
 mod check;
+#[cfg(test)]
+pub(crate) mod fixtures;
 mod parse;
 
 use std::collections::HashMap;
@@ -167,6 +169,15 @@ impl Model {
             .iter()
             .find(|(path, ..)| path == collection)
             .map(|&(_, i, _)| &self.types[i])
+    }
+
+    /// The kind of what `GET <collection>` lists: an object of its record type, ready for
+    /// [`Model::check`].
+    pub fn record_kind(&self, collection: &str) -> Option<Kind> {
+        self.records
+            .iter()
+            .find(|(path, ..)| path == collection)
+            .map(|&(_, i, _)| Kind::Object(i))
     }
 
     /// Whether `GET <collection>` answers one record, not a list (`hours/timesheetrow/

@@ -3,26 +3,7 @@ use serde_json::{json, Value};
 use super::*;
 use crate::registry::{self, Method};
 
-/// The real responses in tests/fixtures (anonymised, MIT), each with its collection.
-const FIXTURES: [(&str, &str); 3] = [
-    (
-        "crm/organization",
-        include_str!("../../tests/fixtures/crm.organisation.json"),
-    ),
-    (
-        "hrm/contract",
-        include_str!("../../tests/fixtures/hrm.contract.json"),
-    ),
-    (
-        "sales/sales",
-        include_str!("../../tests/fixtures/sales.sales.json"),
-    ),
-];
-
-fn record_kind(m: &Model, collection: &str) -> Kind {
-    let name = &m.record(collection).unwrap().name;
-    Kind::Object(m.by_name[name])
-}
+use super::fixtures::REAL_RESPONSES as FIXTURES;
 
 #[test]
 fn the_compiled_table_parses() {
@@ -113,7 +94,7 @@ fn the_real_fixtures_follow_the_table_with_their_quirks() {
     let m = model();
     for (collection, text) in FIXTURES {
         let body: Value = serde_json::from_str(text).unwrap();
-        let kind = record_kind(m, collection);
+        let kind = m.record_kind(collection).unwrap();
         for record in body["data"].as_array().unwrap() {
             let problems = m.check(&kind, record, Leniency::Real);
             assert!(problems.is_empty(), "{collection}: {problems:#?}");
@@ -127,7 +108,7 @@ fn the_fixtures_quirks_are_not_clean_data() {
     let m = model();
     let contract: Value = serde_json::from_str(FIXTURES[1].1).unwrap();
     let problems = m.check(
-        &record_kind(m, "hrm/contract"),
+        &m.record_kind("hrm/contract").unwrap(),
         &contract["data"][0],
         Leniency::Clean,
     );
@@ -139,7 +120,7 @@ fn the_fixtures_quirks_are_not_clean_data() {
     );
     let sale: Value = serde_json::from_str(FIXTURES[2].1).unwrap();
     let problems = m.check(
-        &record_kind(m, "sales/sales"),
+        &m.record_kind("sales/sales").unwrap(),
         &sale["data"][0],
         Leniency::Clean,
     );
@@ -150,7 +131,7 @@ fn the_fixtures_quirks_are_not_clean_data() {
 #[test]
 fn check_reports_paths_kinds_and_unknown_fields() {
     let m = model();
-    let org = record_kind(m, "crm/organization");
+    let org = m.record_kind("crm/organization").unwrap();
     let record = json!({
         "id": "organization:1",
         "name": 12,

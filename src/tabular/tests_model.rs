@@ -240,20 +240,7 @@ fn lists_as_json_text_keep_the_api_s_text() {
 
 #[test]
 fn the_real_fixtures_fit_their_model() {
-    for (collection, fixture) in [
-        (
-            "crm/organization",
-            include_str!("../../tests/fixtures/crm.organisation.json"),
-        ),
-        (
-            "hrm/contract",
-            include_str!("../../tests/fixtures/hrm.contract.json"),
-        ),
-        (
-            "sales/sales",
-            include_str!("../../tests/fixtures/sales.sales.json"),
-        ),
-    ] {
+    for (collection, fixture) in crate::model::fixtures::REAL_RESPONSES {
         let model = Arc::new(ModelSchema::for_collection(collection, None).unwrap());
         let mut builder = TableBuilder::new(Options {
             model: Some(model.clone()),

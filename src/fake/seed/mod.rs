@@ -616,6 +616,22 @@ impl Generator {
     }
 }
 
+#[cfg(test)]
+impl Generator {
+    /// For tests: sizes as (collection, count) pairs, panicking on a bad one.
+    pub(crate) fn for_tests(seed: u64, sizes: &[(&str, usize)], quirks: bool) -> Generator {
+        let sizes: BTreeMap<String, usize> =
+            sizes.iter().map(|(k, v)| ((*k).to_owned(), *v)).collect();
+        Generator::new(seed, &sizes, quirks).unwrap()
+    }
+
+    /// For tests: every record of `collection` (none for one it does not seed).
+    pub(crate) fn records(&self, collection: &str) -> Vec<Value> {
+        let n = table(collection).map_or(0, |t| self.size(t.c));
+        (0..n).map(|i| self.record(collection, i)).collect()
+    }
+}
+
 /// The key of lookup entry `i` (see `lookups::key`), whichever file holds its table.
 fn lookup_key(c: C, i: usize) -> String {
     lm::key(c, i).unwrap_or_else(|| lookups::key(c, i))

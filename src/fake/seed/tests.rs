@@ -8,17 +8,12 @@ use super::{Generator, Ids, C, COUNT, TABLES};
 use crate::registry;
 
 fn gen(seed: u64, sizes: &[(&str, usize)]) -> Generator {
-    gen_quirks(seed, sizes, true)
+    Generator::for_tests(seed, sizes, true)
 }
 
 /// Clean data: every field as the record model table types it.
 fn clean(seed: u64, sizes: &[(&str, usize)]) -> Generator {
-    gen_quirks(seed, sizes, false)
-}
-
-fn gen_quirks(seed: u64, sizes: &[(&str, usize)], quirks: bool) -> Generator {
-    let sizes: BTreeMap<String, usize> = sizes.iter().map(|(k, v)| ((*k).to_owned(), *v)).collect();
-    Generator::new(seed, &sizes, quirks).unwrap()
+    Generator::for_tests(seed, sizes, false)
 }
 
 /// Small but not tiny: every reference kind occurs, sizes are coprime-ish so the index
@@ -601,7 +596,7 @@ fn amounts_are_numbers_when_clean() {
 fn custom_fields_carry_name_label_value() {
     // An unset value is left out with quirks (as in the fixture), `null` in clean data.
     for quirks in [true, false] {
-        custom_fields_of(&gen_quirks(13, &[], quirks), quirks);
+        custom_fields_of(&Generator::for_tests(13, &[], quirks), quirks);
     }
 }
 

@@ -1,7 +1,7 @@
 //! HRM as a whole: employments, contracts and timetables, leave and its balances, absence,
 //! documents, and the hours employees write, all agreeing with each other.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
 
@@ -11,18 +11,7 @@ use super::{Generator, C};
 use crate::fake::ids::days_from_civil;
 
 fn gen(seed: u64, quirks: bool, sizes: &[(&str, usize)]) -> Generator {
-    let sizes: BTreeMap<String, usize> = sizes.iter().map(|(k, v)| ((*k).to_owned(), *v)).collect();
-    Generator::new(seed, &sizes, quirks).unwrap()
-}
-
-fn records(g: &Generator, collection: &str) -> Vec<Value> {
-    let n = g
-        .collections()
-        .into_iter()
-        .find(|(c, _)| *c == collection)
-        .unwrap()
-        .1;
-    (0..n).map(|i| g.record(collection, i)).collect()
+    Generator::for_tests(seed, sizes, quirks)
 }
 
 /// "2024-03-01" or "2024-03-01 09:00:00" → days since the epoch.
@@ -41,7 +30,7 @@ fn employee_index(g: &Generator, id: &Value) -> usize {
 fn the_lookups_carry_dutch_labels() {
     let g = gen(0, true, &[]);
     let labels = |collection: &str, key: &str| -> Vec<String> {
-        records(&g, collection)
+        g.records(collection)
             .iter()
             .map(|r| r[key].as_str().unwrap().to_owned())
             .collect()
@@ -61,10 +50,11 @@ fn the_lookups_carry_dutch_labels() {
     assert!(leave.starts_with(&["Verlof".to_owned(), "Bijzonder verlof".to_owned()]));
     assert_eq!(labels("hrm/absencetype", "label")[0], "Ziekte");
     assert!(labels("hrm/civilstatus", "label").contains(&"Gehuwd".to_owned()));
-    assert!(records(&g, "hrm/documenttype")
+    assert!(g
+        .records("hrm/documenttype")
         .iter()
         .all(|t| t["is_for_employee"] == true && t["is_for_crm"] == false));
-    for group in records(&g, "hrm/employeecustomfieldgroups") {
+    for group in g.records("hrm/employeecustomfieldgroups") {
         assert_eq!(group["type"], "employee");
     }
 }
@@ -80,9 +70,9 @@ fn contracts_cover_each_employment_like_the_fixture() {
         .map(String::as_str)
         .collect();
     let g = gen(3, false, &[]);
-    let orgs = records(&g, "crm/organization");
-    let contracts = records(&g, "hrm/contract");
-    let timetables = records(&g, "hrm/timetable");
+    let orgs = g.records("crm/organization");
+    let contracts = g.records("hrm/contract");
+    let timetables = g.records("hrm/timetable");
     let mut per_employee: HashMap<usize, Vec<&Value>> = HashMap::new();
     for c in &contracts {
         let keys: HashSet<&str> = c.as_object().unwrap().keys().map(String::as_str).collect();
@@ -166,7 +156,7 @@ fn contracts_cover_each_employment_like_the_fixture() {
 #[test]
 fn contracts_have_the_fixtures_quirks() {
     let g = gen(3, true, &[]);
-    let contracts = records(&g, "hrm/contract");
+    let contracts = g.records("hrm/contract");
     assert!(contracts.iter().any(|c| c["end_date"] == "1970-01-01"));
     assert!(contracts.iter().all(|c| c["end_date"].is_string()));
     for c in &contracts {
@@ -191,7 +181,7 @@ fn hours_leave_absence_and_documents_fall_within_employment() {
         );
     };
     let mut writers = HashSet::new();
-    for h in records(&g, "hours/hours") {
+    for h in g.records("hours/hours") {
         let d = day(h["start_date"].as_str().unwrap());
         employed(&h["employee"]["id"], d, d);
         writers.insert(h["employee"]["id"].as_str().unwrap().to_owned());
@@ -202,7 +192,7 @@ fn hours_leave_absence_and_documents_fall_within_employment() {
         writers.len()
     );
     for collection in ["hrm/leave", "hrm/absence"] {
-        for r in records(&g, collection) {
+        for r in g.records(collection) {
             let (first, last) = (
                 day(r["start_date"].as_str().unwrap()),
                 day(r["end_date"].as_str().unwrap()),
@@ -218,7 +208,7 @@ fn hours_leave_absence_and_documents_fall_within_employment() {
             assert!(r["hours"].as_u64().unwrap() > 0, "{r}");
         }
     }
-    let documents = records(&g, "hrm/document");
+    let documents = g.records("hrm/document");
     let mut first_of = HashMap::new();
     for d in &documents {
         let id = &d["linked_to"]["employee_id"];
@@ -241,8 +231,8 @@ fn hours_leave_absence_and_documents_fall_within_employment() {
 #[test]
 fn leave_balances_agree_with_the_leave_taken() {
     let g = gen(5, false, &[]);
-    let leave = records(&g, "hrm/leave");
-    let balances = records(&g, "hrm/leavebalance");
+    let leave = g.records("hrm/leave");
+    let balances = g.records("hrm/leavebalance");
     let mut taken: HashMap<(String, i64), f64> = HashMap::new();
     let mut per_employee: HashMap<String, usize> = HashMap::new();
     for l in &leave {
@@ -285,20 +275,23 @@ fn leave_balances_agree_with_the_leave_taken() {
 #[test]
 fn employees_carry_teams_civil_status_and_custom_fields() {
     let g = gen(6, false, &[]);
-    let teams: HashSet<String> = records(&g, "hrm/team")
+    let teams: HashSet<String> = g
+        .records("hrm/team")
         .iter()
         .map(|t| t["id"].as_str().unwrap().to_owned())
         .collect();
-    let statuses: HashSet<String> = records(&g, "hrm/civilstatus")
+    let statuses: HashSet<String> = g
+        .records("hrm/civilstatus")
         .iter()
         .map(|t| t["label"].as_str().unwrap().to_owned())
         .collect();
-    let fields: Vec<String> = records(&g, "hrm/employeecustomfields")
+    let fields: Vec<String> = g
+        .records("hrm/employeecustomfields")
         .iter()
         .map(|f| f["name"].as_str().unwrap().to_owned())
         .collect();
     let (mut unset, mut set) = (0, 0);
-    for e in records(&g, "hrm/employee") {
+    for e in g.records("hrm/employee") {
         let own = e["teams"].as_array().unwrap();
         assert!(
             !own.is_empty()

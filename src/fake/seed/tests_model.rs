@@ -15,16 +15,13 @@ use crate::model::{model, Kind, Leniency};
 const PER_COLLECTION: usize = 1500;
 
 fn generator(quirks: bool) -> Generator {
-    Generator::new(21, &BTreeMap::new(), quirks).unwrap()
+    Generator::for_tests(21, &[], quirks)
 }
 
 fn record_kind(collection: &str) -> Kind {
-    let name = &model()
-        .record(collection)
+    model()
+        .record_kind(collection)
         .unwrap_or_else(|| panic!("{collection} has no record type in the table"))
-        .name;
-    let index = model().types().iter().position(|t| &t.name == name);
-    Kind::Object(index.unwrap())
 }
 
 /// `invoice_lines[2].amount` → `invoice_lines.amount`.

@@ -11,8 +11,7 @@ use super::{more, Generator, TABLES};
 use crate::model::{model, Kind, Leniency};
 
 fn gen(seed: u64, sizes: &[(&str, usize)]) -> Generator {
-    let sizes: BTreeMap<String, usize> = sizes.iter().map(|(k, v)| ((*k).to_owned(), *v)).collect();
-    Generator::new(seed, &sizes, false).unwrap()
+    Generator::for_tests(seed, sizes, false)
 }
 
 /// Sizes that make index arithmetic wrap: fewer sales than services, more payments than
@@ -44,26 +43,11 @@ fn ours() -> Vec<&'static str> {
         .collect()
 }
 
-fn records(g: &Generator, collection: &str) -> Vec<Value> {
-    let n = g
-        .collections()
-        .into_iter()
-        .find(|(c, _)| *c == collection)
-        .map_or(0, |(_, n)| n);
-    (0..n).map(|i| g.record(collection, i)).collect()
-}
-
 /// The model kind of what `collection` lists.
 fn kind_of(collection: &str) -> Kind {
-    let record = model()
-        .record(collection)
-        .unwrap_or_else(|| panic!("{collection}: no record type in the table"));
-    let index = model()
-        .types()
-        .iter()
-        .position(|t| t.name == record.name)
-        .unwrap();
-    Kind::Object(index)
+    model()
+        .record_kind(collection)
+        .unwrap_or_else(|| panic!("{collection}: no record type in the table"))
 }
 
 fn assert_clean(collection: &str, record: &Value, what: &str) {
@@ -75,7 +59,7 @@ fn assert_clean(collection: &str, record: &Value, what: &str) {
 fn every_record_follows_the_table_with_clean_values() {
     for g in [gen(0, &[]), gen(1, SMALL), gen(2, &[])] {
         for collection in ours() {
-            let all = records(&g, collection);
+            let all = g.records(collection);
             assert!(!all.is_empty(), "{collection} is empty");
             for (i, r) in all.iter().enumerate() {
                 assert!(r.is_object(), "{collection}[{i}]");
@@ -95,7 +79,7 @@ fn every_record_follows_the_table_with_clean_values() {
             ("crm/person", &["interests", "custom_fields"][..]),
             ("projects/service", &["default_service_id"][..]),
         ] {
-            for (i, r) in records(&g, collection).iter().enumerate() {
+            for (i, r) in g.records(collection).iter().enumerate() {
                 let problems = model().check(&kind_of(collection), r, Leniency::Clean);
                 let ours: Vec<_> = problems
                     .iter()
@@ -128,18 +112,18 @@ fn every_collection_the_registry_lists_is_seeded_but_storage() {
 fn ids_are_unique_and_views_share_their_sources_ids() {
     let g = gen(3, &[]);
     for collection in ours() {
-        let all = records(&g, collection);
+        let all = g.records(collection);
         let ids: HashSet<&str> = all.iter().map(|r| r["id"].as_str().unwrap()).collect();
         assert_eq!(ids.len(), all.len(), "{collection}: duplicate ids");
     }
     // The same records at a second path.
     assert_eq!(
-        records(&g, "hours/employeeexpenses"),
-        records(&g, "costs/expense")
+        g.records("hours/employeeexpenses"),
+        g.records("costs/expense")
     );
-    let services = records(&g, "projects/service");
+    let services = g.records("projects/service");
     for view in ["costs/projectservices", "hours/projectservices"] {
-        let listed = records(&g, view);
+        let listed = g.records(view);
         assert_eq!(listed.len(), services.len());
         for (short, full) in listed.iter().zip(&services) {
             for key in [
@@ -154,7 +138,8 @@ fn ids_are_unique_and_views_share_their_sources_ids() {
         }
     }
     // Module views of lookups are the general entries, under the same ids.
-    let types: HashMap<String, Value> = records(&g, "documents/documenttype")
+    let types: HashMap<String, Value> = g
+        .records("documents/documenttype")
         .into_iter()
         .map(|t| (t["id"].as_str().unwrap().to_owned(), t))
         .collect();
@@ -164,7 +149,7 @@ fn ids_are_unique_and_views_share_their_sources_ids() {
         ("sales/documenttype", "is_for_sale"),
         ("invoices/documenttype", "is_for_invoice"),
     ] {
-        let listed = records(&g, view);
+        let listed = g.records(view);
         assert_eq!(
             listed.len(),
             types.values().filter(|t| t[flag] == true).count(),
@@ -174,7 +159,7 @@ fn ids_are_unique_and_views_share_their_sources_ids() {
             assert_eq!(types[t["id"].as_str().unwrap()], t, "{view}");
         }
     }
-    let groups = records(&g, "customfields/group");
+    let groups = g.records("customfields/group");
     for (view, model) in [
         ("crm/organizationcustomfieldgroups", "organization"),
         ("crm/personcustomfieldgroups", "person"),
@@ -187,11 +172,11 @@ fn ids_are_unique_and_views_share_their_sources_ids() {
             .cloned()
             .collect();
         assert!(!expected.is_empty());
-        assert_eq!(records(&g, view), expected, "{view}");
+        assert_eq!(g.records(view), expected, "{view}");
     }
     // Cost types and purchase types: one table, two collections with their own ids.
-    let costs = records(&g, "costs/coststype");
-    let purchases = records(&g, "projects/purchasetype");
+    let costs = g.records("costs/coststype");
+    let purchases = g.records("projects/purchasetype");
     for (a, b) in costs.iter().zip(&purchases) {
         assert_eq!(a["label"], b["label"]);
         assert!(a["id"].as_str().unwrap().starts_with("coststype:"));
@@ -348,7 +333,7 @@ fn assert_typed_references(g: &Generator) -> usize {
     let all: Vec<(&str, Vec<Value>)> = g
         .collections()
         .into_iter()
-        .map(|(c, _)| (c, records(g, c)))
+        .map(|(c, _)| (c, g.records(c)))
         .collect();
     let ids: HashMap<&str, HashMap<String, Value>> = all
         .iter()
@@ -420,7 +405,7 @@ fn references_name_records_of_the_right_collection() {
 
 /// Invoice id → (total including VAT, outstanding, status name) in cents.
 fn invoices(g: &Generator) -> HashMap<String, (u64, u64, Value)> {
-    records(g, "invoices/invoice")
+    g.records("invoices/invoice")
         .into_iter()
         .map(|inv| {
             (
@@ -445,7 +430,7 @@ fn payments_add_up_to_what_was_paid_of_each_invoice() {
     ] {
         let invoices = invoices(&g);
         let mut paid: HashMap<String, u64> = HashMap::new();
-        for p in records(&g, "invoices/payment") {
+        for p in g.records("invoices/payment") {
             let id = p["invoice_id"].as_str().unwrap().to_owned();
             *paid.entry(id).or_default() += more::cents_of(&p["amount"]);
             assert!(p["date"].as_str().unwrap() <= "2025-12-31");
@@ -481,10 +466,11 @@ fn payments_add_up_to_what_was_paid_of_each_invoice() {
     );
     let g = gen(0, &[("invoices/invoice", 3), ("invoices/payment", 7)]);
     assert_eq!(sizes(&g)["invoices/payment"], 7);
-    let per_invoice: Vec<usize> = records(&g, "invoices/invoice")
+    let per_invoice: Vec<usize> = g
+        .records("invoices/invoice")
         .iter()
         .map(|inv| {
-            records(&g, "invoices/payment")
+            g.records("invoices/payment")
                 .iter()
                 .filter(|p| p["invoice_id"] == inv["id"])
                 .count()
@@ -513,9 +499,9 @@ fn derived_collections_follow_their_sources_and_refuse_sizes() {
         assert!(err.contains(collection) && err.contains("size"), "{err}");
     }
     // Debtors: the organizations, then the persons who are not employees.
-    let debtors = records(&g, "crm/debtor");
-    let orgs = records(&g, "crm/organization");
-    let persons = records(&g, "crm/person");
+    let debtors = g.records("crm/debtor");
+    let orgs = g.records("crm/organization");
+    let persons = g.records("crm/person");
     for (i, d) in debtors.iter().enumerate() {
         if i < 13 {
             assert_eq!(d["organization"]["id"], orgs[i]["id"]);
@@ -528,8 +514,9 @@ fn derived_collections_follow_their_sources_and_refuse_sizes() {
         }
     }
     // Assignment budgets are their assignments' plans.
-    let assignments = records(&g, "projects/assignment");
-    for (b, a) in records(&g, "projects/assignmentbudget")
+    let assignments = g.records("projects/assignment");
+    for (b, a) in g
+        .records("projects/assignmentbudget")
         .iter()
         .zip(&assignments)
     {
@@ -554,7 +541,7 @@ fn derived_collections_follow_their_sources_and_refuse_sizes() {
 fn by_id(g: &Generator, collections: &[&str]) -> HashMap<String, Value> {
     collections
         .iter()
-        .flat_map(|c| records(g, c))
+        .flat_map(|c| g.records(c))
         .map(|r| (r["id"].as_str().unwrap().to_owned(), r))
         .collect()
 }
@@ -567,7 +554,7 @@ fn records_agree_with_what_they_are_about() {
     let hours = by_id(&g, &["hours/hours"]);
     // Expenses book on a service of their project; invoiced ones name an invoice of it.
     let mut invoiced = 0;
-    for e in records(&g, "costs/expense") {
+    for e in g.records("costs/expense") {
         if let Some(service) = e["service_id"].as_str() {
             assert_eq!(services[service]["project_id"], e["project"]["id"]);
         }
@@ -581,7 +568,7 @@ fn records_agree_with_what_they_are_about() {
     }
     assert!(invoiced > 0);
     // Mileage and finished timers copy the hours they belong to.
-    for m in records(&g, "mileage/mileage") {
+    for m in g.records("mileage/mileage") {
         let h = &hours[m["related_hours_id"].as_str().unwrap()];
         for (a, b) in [
             ("employee", "employee"),
@@ -593,7 +580,7 @@ fn records_agree_with_what_they_are_about() {
         assert_eq!(m["type"]["label"], "Kilometers");
     }
     let mut finished = 0;
-    for t in records(&g, "timers/timer") {
+    for t in g.records("timers/timer") {
         match t["state"].as_str().unwrap() {
             "finished" => {
                 let h = &hours[t["related_hours"]["id"].as_str().unwrap()];
@@ -609,13 +596,13 @@ fn records_agree_with_what_they_are_about() {
     }
     assert!(finished > 0);
     // Timesheet rows and assignments: the service is one of the project's.
-    for row in records(&g, "hours/timesheetrow") {
+    for row in g.records("hours/timesheetrow") {
         if let Some(s) = row["project_service_id"].as_str() {
             assert_eq!(services[s]["project_id"], row["project_id"]);
         }
         assert!(["hours", "costs", "mileage"].contains(&row["type"].as_str().unwrap()));
     }
-    for a in records(&g, "projects/assignment") {
+    for a in g.records("projects/assignment") {
         let s = &services[a["projectservice"]["id"].as_str().unwrap()];
         assert_eq!(s["project_id"], a["project"]["id"]);
         assert!(a["start_date"].as_str() <= a["end_date"].as_str());
@@ -630,15 +617,15 @@ fn records_agree_with_what_they_are_about() {
         }
     }
     // Reverse invoices that were invoiced name an invoice of their project.
-    for ri in records(&g, "projects/reverseinvoice") {
+    for ri in g.records("projects/reverseinvoice") {
         if let Some(inv) = ri["invoice"]["id"].as_str() {
             assert_eq!(invoices[inv]["project_id"], ri["project"]["id"]);
             assert_eq!(ri["status"], "invoiced");
         }
     }
     // Quotes list their sale's services, and total them.
-    let sales_services = records(&g, "sales/service");
-    for q in records(&g, "sales/quote") {
+    let sales_services = g.records("sales/service");
+    for q in g.records("sales/quote") {
         let lines = q["services"].as_array().unwrap();
         let expected = sales_services
             .iter()
@@ -659,9 +646,10 @@ fn records_agree_with_what_they_are_about() {
         super::words::SERVICE_NAMES.len()
     );
     let defaults = by_id(&g, &["services/defaultservice"]);
-    for s in records(&g, "sales/service")
+    for s in g
+        .records("sales/service")
         .into_iter()
-        .chain(records(&g, "projects/service"))
+        .chain(g.records("projects/service"))
     {
         if let Some(d) = s["default_service_id"].as_str() {
             assert_eq!(defaults[d]["name"], s["name"]);
@@ -670,7 +658,7 @@ fn records_agree_with_what_they_are_about() {
     // Persons' custom field values are options of the definition.
     let definitions = by_id(&g, &["crm/personcustomfields"]);
     let mut set = 0;
-    for p in records(&g, "crm/person") {
+    for p in g.records("crm/person") {
         for f in p["custom_fields"].as_array().unwrap() {
             let def = &definitions[f["id"].as_str().unwrap()];
             if let Some(v) = f.get("value").and_then(Value::as_str) {
@@ -705,11 +693,12 @@ fn module_documents_download_as_described() {
         ),
         ("sales/document", "sales/documenttype", &["sales"][..]),
     ] {
-        let type_ids: HashSet<String> = records(&g, types)
+        let type_ids: HashSet<String> = g
+            .records(types)
             .iter()
             .map(|t| t["id"].as_str().unwrap().to_owned())
             .collect();
-        for d in records(&g, collection) {
+        for d in g.records(collection) {
             let id = d["id"].as_str().unwrap();
             let (name, title) = (
                 d["file_name"].as_str().unwrap(),
@@ -735,7 +724,7 @@ fn module_documents_download_as_described() {
         "sales/document",
     ]
     .iter()
-    .flat_map(|c| records(&g, c))
+    .flat_map(|c| g.records(c))
     .map(|d| d["id"].as_str().unwrap().to_owned())
     .collect();
     assert_eq!(ids.iter().collect::<HashSet<_>>().len(), ids.len());
@@ -744,7 +733,7 @@ fn module_documents_download_as_described() {
 #[test]
 fn timesheet_records_count_back_per_employee() {
     let g = gen(0, &[("hrm/employee", 3)]);
-    let approvals = records(&g, "hours/approval");
+    let approvals = g.records("hours/approval");
     // One approval per employee and working day.
     let pairs: HashSet<(String, String)> = approvals
         .iter()
@@ -761,10 +750,11 @@ fn timesheet_records_count_back_per_employee() {
         assert!(!matches!((day + 4).rem_euclid(7), 0 | 6), "{a}");
     }
     assert_eq!(approvals[0]["date"], "2025-12-26");
-    let submissions = records(&g, "hours/submission");
+    let submissions = g.records("hours/submission");
     assert_eq!(submissions[0]["date"], "2025-12-22");
     assert_eq!(submissions[3]["date"], "2025-12-15");
-    let latest = records(&g, "hours/timesheetrow")
+    let latest = g
+        .records("hours/timesheetrow")
         .iter()
         .map(|r| r["start_date"].as_str().unwrap().to_owned())
         .max()
@@ -774,10 +764,10 @@ fn timesheet_records_count_back_per_employee() {
 
 #[test]
 fn same_seed_same_data_in_any_order() {
-    let a: Vec<Vec<Value>> = ours().iter().map(|c| records(&gen(7, SMALL), c)).collect();
-    let b: Vec<Vec<Value>> = ours().iter().map(|c| records(&gen(7, SMALL), c)).collect();
+    let a: Vec<Vec<Value>> = ours().iter().map(|c| gen(7, SMALL).records(c)).collect();
+    let b: Vec<Vec<Value>> = ours().iter().map(|c| gen(7, SMALL).records(c)).collect();
     assert_eq!(a, b);
-    let other: Vec<Vec<Value>> = ours().iter().map(|c| records(&gen(8, SMALL), c)).collect();
+    let other: Vec<Vec<Value>> = ours().iter().map(|c| gen(8, SMALL).records(c)).collect();
     for ((c, x), y) in ours().iter().zip(&a).zip(&other) {
         let lookup = TABLES.iter().any(|t| t.collection == *c && t.lookup);
         assert_eq!(lookup, x == y, "{c}");
