@@ -119,7 +119,7 @@ fn validate(
         if mode != Mode::Duplicate {
             requirements(write, body)?;
         }
-        references(store, model, body_type, body, &mut String::new())?;
+        references(store, model, body_type, body)?;
     }
     if resource == SERVICES {
         service_limitations(mode, body, stored)?;
@@ -130,30 +130,33 @@ fn validate(
 // ---- 1. kinds -----------------------------------------------------------------------------------
 
 fn kinds(model: &Model, record: &RecordType, body: &Map<String, Value>) -> Result<(), String> {
-    let mut path = String::new();
-    fields_of(model, record, body, &mut path)
+    walk_fields(
+        model,
+        record,
+        body,
+        &mut String::new(),
+        &mut |field, kind, value, path| match (kind, value) {
+            (_, Value::Null) | (Kind::Any, _) => Ok(()),
+            (Kind::Object(_) | Kind::List(_), _) => Err(wrong_kind(path, kind, value)),
+            (scalar, value) if scalar_fits(model, field, scalar, value) => Ok(()),
+            _ => Err(wrong_kind(path, kind, value)),
+        },
+    )
 }
 
-/// Every field of `object` that `record` knows, checked against its kind; `path` is where
-/// `object` sits (empty at the top).
-fn fields_of(
+/// What [`walk`] leaves to a check: a value the body's nesting does not lead into (a scalar, a
+/// null, a value of the wrong shape), its field, the kind the model expects, and its path.
+type Leaf<'a> = dyn FnMut(&Field, &Kind, &Value, &mut String) -> Result<(), String> + 'a;
+
+/// [`walk`] over every field of `object` that `record` knows (unknown fields are stored as
+/// sent, never checked), with `path` extended by the field's name while it runs (`path` is
+/// where `object` sits, empty at the top).
+fn walk_fields(
     model: &Model,
     record: &RecordType,
     object: &Map<String, Value>,
     path: &mut String,
-) -> Result<(), String> {
-    each_known_field(record, object, path, |field, value, path| {
-        kind_of(model, field, &field.kind, value, path)
-    })
-}
-
-/// Runs `check` on every field of `object` that `record` knows (unknown fields are stored as
-/// sent, never checked), with `path` extended by the field's name while it runs.
-fn each_known_field(
-    record: &RecordType,
-    object: &Map<String, Value>,
-    path: &mut String,
-    mut check: impl FnMut(&Field, &Value, &mut String) -> Result<(), String>,
+    leaf: &mut Leaf<'_>,
 ) -> Result<(), String> {
     for (name, value) in object {
         let Some(field) = record.field(name) else {
@@ -164,40 +167,40 @@ fn each_known_field(
             path.push('.');
         }
         path.push_str(name);
-        check(field, value, path)?;
+        walk(model, field, &field.kind, value, path, leaf)?;
         path.truncate(mark);
     }
     Ok(())
 }
 
-fn kind_of(
+/// `value` as the body nests it against `kind`: into an object's known fields, into each
+/// element of a list (`[i]` in the path), and into one object sent where the model has a list
+/// of objects (the documentation's own `linked_to` example); anything else goes to `leaf`.
+fn walk(
     model: &Model,
     field: &Field,
     kind: &Kind,
     value: &Value,
     path: &mut String,
+    leaf: &mut Leaf<'_>,
 ) -> Result<(), String> {
     match (kind, value) {
-        (_, Value::Null) | (Kind::Any, _) => Ok(()),
         (Kind::Object(t), Value::Object(object)) => {
-            fields_of(model, model.type_at(*t), object, path)
+            walk_fields(model, model.type_at(*t), object, path, leaf)
         }
         (Kind::List(inner), Value::Array(items)) => {
             for (i, item) in items.iter().enumerate() {
                 let mark = path.len();
                 path.push_str(&format!("[{i}]"));
-                kind_of(model, field, inner, item, path)?;
+                walk(model, field, inner, item, path, leaf)?;
                 path.truncate(mark);
             }
             Ok(())
         }
-        // One object for a list of objects: that list's single element.
         (Kind::List(inner), Value::Object(_)) if matches!(**inner, Kind::Object(_)) => {
-            kind_of(model, field, inner, value, path)
+            walk(model, field, inner, value, path, leaf)
         }
-        (Kind::Object(_) | Kind::List(_), _) => Err(wrong_kind(path, kind, value)),
-        (scalar, value) if scalar_fits(model, field, scalar, value) => Ok(()),
-        _ => Err(wrong_kind(path, kind, value)),
+        _ => leaf(field, kind, value, path),
     }
 }
 
@@ -326,40 +329,17 @@ fn references(
     store: &Store,
     model: &Model,
     record: &RecordType,
-    object: &Map<String, Value>,
-    path: &mut String,
+    body: &Map<String, Value>,
 ) -> Result<(), String> {
-    each_known_field(record, object, path, |field, value, path| {
-        referenced(store, model, field, &field.kind, value, path)
-    })
-}
-
-fn referenced(
-    store: &Store,
-    model: &Model,
-    field: &Field,
-    kind: &Kind,
-    value: &Value,
-    path: &mut String,
-) -> Result<(), String> {
-    match (kind, value) {
-        (Kind::Object(t), Value::Object(object)) => {
-            references(store, model, model.type_at(*t), object, path)
-        }
-        (Kind::List(inner), Value::Array(items)) => {
-            for (i, item) in items.iter().enumerate() {
-                let mark = path.len();
-                path.push_str(&format!("[{i}]"));
-                referenced(store, model, field, inner, item, path)?;
-                path.truncate(mark);
-            }
-            Ok(())
-        }
-        (Kind::List(inner), Value::Object(_)) => {
-            referenced(store, model, field, inner, value, path)
-        }
-        (Kind::Str, Value::String(id)) if !id.is_empty() => match &field.references {
-            Some(collection) if !exists(store, collection, id) => {
+    walk_fields(
+        model,
+        record,
+        body,
+        &mut String::new(),
+        &mut |field, kind, value, path| match (kind, value, &field.references) {
+            (Kind::Str, Value::String(id), Some(collection))
+                if !id.is_empty() && !exists(store, collection, id) =>
+            {
                 let noun = collection.rsplit('/').next().unwrap_or(collection);
                 Err(format!(
                     "No {noun} found with id {id} given in the {path} property"
@@ -367,8 +347,7 @@ fn referenced(
             }
             _ => Ok(()),
         },
-        _ => Ok(()),
-    }
+    )
 }
 
 fn exists(store: &Store, collection: &str, id: &str) -> bool {
