@@ -36,6 +36,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<py::aio::PyAsyncPager>()?;
     m.add_class::<py::aio::PyAsyncPageStream>()?;
     m.add_function(wrap_pyfunction!(py::registry::registry, m)?)?;
+    m.add_function(wrap_pyfunction!(py::registry::is_item_get, m)?)?;
     m.add_function(wrap_pyfunction!(py::query::build_query, m)?)?;
     m.add_function(wrap_pyfunction!(py::query::parse_query, m)?)?;
     m.add_function(wrap_pyfunction!(py::transport::resolve_base_url_py, m)?)?;

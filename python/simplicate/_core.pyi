@@ -20,6 +20,7 @@ __all__ = [
     "download",
     "drain_runtime",
     "encode_params",
+    "is_item_get",
     "parse_query",
     "registry",
     "resolve_base_url",
@@ -175,6 +176,10 @@ class _RegistryEntry(TypedDict):
     summary: str
     one_record: bool
     """Its collection GET answers one record, not a list (the record model table says so)."""
+
+def is_item_get(path: str) -> bool:
+    """Whether GET ``path`` asks for one record (``{resource}/{id}`` of a resource whose items
+    take GET), as the registry's router reads it; empty segments are dropped first."""
 
 def registry() -> list[_RegistryEntry]:
     """The endpoint registry, one dict per resource in table order: what the resource tree and

@@ -159,25 +159,11 @@ def modules() -> dict[str, dict[str, ResourceSpec]]:
     return tree
 
 
-@functools.cache
-def _resource_paths() -> dict[str, frozenset[str]]:
-    """Resource path (``hours/timesheetrow/order``) → the methods its items take."""
-    return {f"{e['module']}/{e['name']}": frozenset(e["item"]) for e in _core.registry()}
-
-
 def is_item_get(path: str) -> bool:
     """Whether GET ``path`` asks for one record: ``{resource}/{id}`` of a resource whose items
-    take GET. A resource's own path is its collection even where it could be read as an id
-    (``hours/timesheetrow/order``), as the fake's router (``registry::route``) reads it.
-    ``path`` is split as the transport joins it: empty segments (doubled or edge slashes) are
-    dropped."""
-    segments = [s for s in path.strip().split("/") if s]
-    if len(segments) < 3:
-        return False
-    paths = _resource_paths()
-    if "/".join(segments) in paths:
-        return False
-    return "GET" in paths.get("/".join(segments[:-1]), ())
+    take GET, as the registry's router reads it (a resource's own path is its collection even
+    where it could be read as an id, ``hours/timesheetrow/order``)."""
+    return _core.is_item_get(path)
 
 
 # ---- docstrings (shared with the stub) ---------------------------------------------------------

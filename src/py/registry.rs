@@ -5,7 +5,7 @@
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
-use crate::registry::{Methods, Resource, RESOURCES};
+use crate::registry::{route, Method, Methods, Resource, Route, RESOURCES};
 
 /// One dict per resource, in table order: module, name, collection and item (lists of method
 /// names, "GET" ... "DELETE"), id_prefix, actions (a list of {"name", "method"}), summary, and
@@ -41,4 +41,18 @@ fn resource_dict<'py>(py: Python<'py>, resource: &Resource) -> PyResult<Bound<'p
         crate::model::model().answers_one(&resource.path()),
     )?;
     Ok(dict)
+}
+
+/// Whether GET `path` asks for one record: the registry's router (the one the fake routes by)
+/// reads it as `{resource}/{id}` of a resource whose items take GET. Empty segments are dropped
+/// first, as the transport drops them when it joins the path to the API root.
+#[pyfunction]
+pub fn is_item_get(path: &str) -> bool {
+    let joined = path
+        .trim()
+        .split('/')
+        .filter(|segment| !segment.is_empty())
+        .collect::<Vec<_>>()
+        .join("/");
+    matches!(route(&joined), Some(Route::Item(r, _)) if r.item.contains(Method::Get))
 }
