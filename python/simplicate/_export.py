@@ -23,10 +23,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._atomic import replaced_atomically
+from ._tabular import SchemaMode, check_schema
 
 if TYPE_CHECKING:
     from ._pager import Pager
-    from ._tabular import SchemaMode
+
 
 __all__ = ["FORMATS", "export", "filter_from_pairs"]
 
@@ -100,8 +101,7 @@ def export(pager: Pager, out: str | os.PathLike[str], *, schema: SchemaMode = "i
     Checks ``out`` (extension, directory, the extra the format needs) and ``schema`` before any
     request."""
     kind = output_format(out)
-    if schema not in ("inferred", "model"):
-        raise ValueError(f'schema must be "inferred" or "model", got {schema!r}')
+    check_schema(schema)
     if kind == "jsonl" and schema != "inferred":
         raise ValueError(
             f"schema={schema!r} types table columns; JSON Lines keep the records as the API "

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import Any, Literal
 
-__all__ = ["NULLED_KEY", "ListMode", "SchemaMode", "nulled", "prepare"]
+__all__ = ["NULLED_KEY", "ListMode", "SchemaMode", "check_schema", "nulled", "prepare"]
 
 ListMode = Literal["list", "json"]
 SchemaMode = Literal["inferred", "model"]
@@ -116,14 +116,19 @@ def _check_options(
     for name, flag in (("timestamps", timestamps), ("cast_numbers", cast_numbers)):
         if not isinstance(flag, bool):
             raise TypeError(f"{name} must be True or False, got {flag!r}")
-    if not isinstance(schema, str) or schema not in _SCHEMA_MODES:
-        raise ValueError(f'schema must be "inferred" or "model", got {schema!r}')
+    check_schema(schema)
     return {
         "lists": lists,
         "timestamps": timestamps,
         "cast_numbers": cast_numbers,
         "schema": schema,
     }
+
+
+def check_schema(schema: object) -> None:
+    """``schema=`` is ``"inferred"`` or ``"model"``, or ``ValueError`` naming it."""
+    if not isinstance(schema, str) or schema not in _SCHEMA_MODES:
+        raise ValueError(f'schema must be "inferred" or "model", got {schema!r}')
 
 
 def _require(module: str, method: str, extra: str) -> ModuleType:
