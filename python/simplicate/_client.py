@@ -243,6 +243,16 @@ class Client(ResourceTree):
         native = self._transport.pager(**pull)
         return Pager(native, limit=pull["limit"], offset=pull["offset"], progress=progress)
 
+    def _upload(
+        self,
+        source: UploadSource,
+        *,
+        file_name: str | None = None,
+        progress: bool | Progress | None = None,
+    ) -> str:
+        """``client.upload(source)``: the chunked upload (see ``Client.upload``)."""
+        return _core.upload(self._transport, **_files.upload_args(source, file_name, progress))
+
     def upload_document(
         self,
         source: UploadSource,

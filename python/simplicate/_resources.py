@@ -387,9 +387,7 @@ def _upload_call(
     file_name: str | None = None,
     progress: Any = None,
 ) -> str:
-    from ._files import upload
-
-    return upload(self._client, source, file_name=file_name, progress=progress)
+    return self._client._upload(source, file_name=file_name, progress=progress)
 
 
 def _module_calls() -> dict[str, Callable[..., Any]]:
