@@ -4,8 +4,8 @@ Each documented use case of the API documentation (Filtering, Filtering on Neste
 Advanced Filtering, Custom Fields, Return Limit and Pagination, Sorting Results, Metadata, and
 "Tracking Creates and Updates") is sent with the documentation's own query string against
 records planted for it, and the test asserts exactly which records come back, in which order.
-The choices the documentation leaves open (see ``src/query/mod.rs``) are pinned separately, then
-errors, then a few realism checks on the seeded data.
+The choices the documentation leaves open (see ``crates/api/src/query/mod.rs``) are pinned
+separately, then errors, then a few realism checks on the seeded data.
 
 Query strings are written as the documentation writes them; :func:`get` only percent-encodes
 what a URL cannot carry (spaces, quotes, ...), keeping ``[]=&,*`` readable, plus ``%`` (so
@@ -719,7 +719,7 @@ def test_tracking_creates_and_updates(empty: FakeSimplicate) -> None:
     assert ids(empty, ORG, f"q[updated_at][lt]={since}") == [old[0], old[1], old[3]]
 
 
-# ---- Choices the documentation leaves open (src/query/mod.rs) ----------------------------------
+# ---- Choices the documentation leaves open (crates/api/src/query/mod.rs) -----------------------
 
 
 def test_matching_is_case_insensitive(empty: FakeSimplicate) -> None:

@@ -1,4 +1,4 @@
-"""Writes validated the way the real API validates them (``src/fake/validate.rs``), driven with
+"""Writes validated the way the real API validates them (``crates/fake/src/validate/``), driven with
 plain urllib (``plain_http``), never our client: required fields of the record model table's
 create and update lines, referenced ids, field kinds, and the documentation's Known
 Limitations. Every refusal is a 400 with the JSON error envelope, and stores nothing."""

@@ -1,4 +1,5 @@
-"""``filter=``/``select=``/``sort=`` → query pairs (``_core.build_query``, ``src/py/query.rs``).
+"""``filter=``/``select=``/``sort=`` → query pairs (``_core.build_query``,
+``crates/py/src/query.rs``).
 
 In order: every value shape → its exact pairs; every refusal → the right exception naming the
 key path; the API documentation's use cases, written as Python, → the documented query

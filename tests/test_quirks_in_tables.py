@@ -1,5 +1,5 @@
-"""Every quirk of the fake's seed data (``src/fake/seed/quirks.rs``) through every table method:
-``to_arrow``, ``to_pandas``, ``to_polars``, the async pager and ``simplicate export``.
+"""Every quirk of the fake's seed data (``crates/fake/src/seed/quirks.rs``) through every table
+method: ``to_arrow``, ``to_pandas``, ``to_polars``, the async pager and ``simplicate export``.
 
 The same seed with ``quirks=False`` gives the same records spelled cleanly, so the proof is a
 comparison: typed by the model (``schema="model"``), a quirky pull must give the same columns,

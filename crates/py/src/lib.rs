@@ -1,0 +1,59 @@
+//! The Python extension `simplicate._core`: pyo3 glue over the client core
+//! (`simplicate-core`) and the fake server (`simplicate-fake`): argument conversion, GIL
+//! release, error mapping, decoding to Python objects. No API logic lives here; `_core` below
+//! only registers the classes and functions.
+//!
+//! The only crate that knows pyo3, and the only one with `unsafe` code: the JSON decoder
+//! (`json_decode`), which builds Python objects through the C API, allowed there alone.
+
+#![deny(unsafe_code)]
+
+mod aio;
+mod arrow;
+mod decode;
+mod encode;
+mod errors;
+mod fake;
+mod files;
+#[allow(unsafe_code)] // builds Python objects through the C API; see its module docs
+mod json_decode;
+mod outcome;
+mod pager;
+mod params;
+mod progress;
+mod pytypes;
+mod query;
+mod registry;
+mod table;
+#[cfg(test)]
+mod test_python;
+mod transport;
+mod wait;
+
+use pyo3::prelude::*;
+
+#[pymodule]
+fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_class::<transport::PyTransport>()?;
+    m.add_class::<fake::PyFakeServer>()?;
+    m.add_class::<fake::PyFakeFault>()?;
+    m.add_class::<pager::PyPager>()?;
+    m.add_class::<pager::PyPageStream>()?;
+    m.add_class::<arrow::PyArrowStream>()?;
+    m.add_class::<aio::PyAsyncTransport>()?;
+    m.add_class::<aio::PyAsyncPager>()?;
+    m.add_class::<aio::PyAsyncPageStream>()?;
+    m.add_function(wrap_pyfunction!(registry::registry, m)?)?;
+    m.add_function(wrap_pyfunction!(registry::is_item_get, m)?)?;
+    m.add_function(wrap_pyfunction!(query::build_query, m)?)?;
+    m.add_function(wrap_pyfunction!(query::parse_query, m)?)?;
+    m.add_function(wrap_pyfunction!(transport::resolve_base_url_py, m)?)?;
+    m.add_function(wrap_pyfunction!(transport::_panic_in_task, m)?)?;
+    m.add_function(wrap_pyfunction!(params::encode_params_py, m)?)?;
+    m.add_function(wrap_pyfunction!(aio::drain_runtime, m)?)?;
+    m.add_function(wrap_pyfunction!(files::upload, m)?)?;
+    m.add_function(wrap_pyfunction!(files::download, m)?)?;
+    m.add_function(wrap_pyfunction!(decode::decode_json_py, m)?)?;
+    Ok(())
+}
