@@ -30,7 +30,7 @@ from ._exceptions import (
     UnprocessableEntityError,
 )
 from ._files import DownloadedBytes, DownloadedFile
-from ._sync import SyncResult
+from ._incremental import SyncResult
 
 # An awaitable's task may still be handing its result to Python on a runtime thread when the
 # script ends; the interpreter must not finalize under it.

@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 from typing import TYPE_CHECKING, Any
 
-from . import _core, _tabular
+from . import _core, _tables
 from ._pager import PullBase
 from ._progress import Reporter
-from ._tabular import ListMode, SchemaMode
+from ._tables import ListMode, SchemaMode
 
 if TYPE_CHECKING:
     import pandas
@@ -112,7 +112,7 @@ class AsyncPager(PullBase):
     async def _table(
         self, method: str, lists: object, timestamps: object, cast_numbers: object, schema: object
     ) -> Any:
-        options, convert = _tabular.prepare(
+        options, convert = _tables.prepare(
             method, self.path, lists, timestamps, cast_numbers, schema
         )
         report = self._reporter()

@@ -7,7 +7,7 @@ import platform
 from collections.abc import Mapping, MutableMapping, Sequence
 from typing import Any, BinaryIO
 
-from . import _core, _files, _sync
+from . import _core, _files, _incremental
 from ._constants import (
     DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_MAX_RETRIES,
@@ -317,7 +317,7 @@ class Client(ResourceTree):
         filter: Mapping[str, Any] | None = None,
         select: str | Sequence[str] | None = None,
         page_size: int = DEFAULT_PAGE_SIZE,
-    ) -> _sync.SyncResult:
+    ) -> _incremental.SyncResult:
         """What was created, updated and deleted in ``resource`` since the last run with
         ``state``; then ``state`` moves on.
 
@@ -346,7 +346,9 @@ class Client(ResourceTree):
         first run, else either a pull of every id (``select=id``, 100 a page) or ``q[id][in]``
         batches of the known ids, whichever is fewer. Bad arguments raise before any request.
         """
-        return _sync.sync(self, resource, state, filter=filter, select=select, page_size=page_size)
+        return _incremental.sync(
+            self, resource, state, filter=filter, select=select, page_size=page_size
+        )
 
     def close(self) -> None:
         """Release the connections. Later calls raise RuntimeError. Safe to call twice."""

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from . import _core, _tabular
+from . import _core, _tables
 from ._progress import Progress, Reporter, reporter
-from ._tabular import ListMode, SchemaMode
+from ._tables import ListMode, SchemaMode
 
 if TYPE_CHECKING:
     import pandas
@@ -248,7 +248,7 @@ class Pager(PullBase):
     def _table(
         self, method: str, lists: object, timestamps: object, cast_numbers: object, schema: object
     ) -> Any:
-        options, convert = _tabular.prepare(
+        options, convert = _tables.prepare(
             method, self.path, lists, timestamps, cast_numbers, schema
         )
         report = self._reporter()
