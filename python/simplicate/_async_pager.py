@@ -107,7 +107,10 @@ class AsyncPager(PullBase):
     ) -> polars.DataFrame:
         """Every record, as a polars DataFrame (:meth:`to_arrow`'s table, ``from_arrow``;
         nulled values are reported by the WARNING log only)."""
-        return await self._table("to_polars", lists, timestamps, cast_numbers, schema)
+        frame: polars.DataFrame = await self._table(
+            "to_polars", lists, timestamps, cast_numbers, schema
+        )
+        return frame
 
     async def _table(
         self, method: str, lists: object, timestamps: object, cast_numbers: object, schema: object
