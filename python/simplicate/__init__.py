@@ -11,6 +11,7 @@ import atexit as _atexit
 
 from . import _core
 from ._async_client import AsyncClient
+from ._async_pager import AsyncPager
 from ._client import Client
 from ._core import __version__
 from ._exceptions import (
@@ -30,7 +31,8 @@ from ._exceptions import (
     UnprocessableEntityError,
 )
 from ._files import DownloadedBytes, DownloadedFile
-from ._sync import SyncResult
+from ._incremental import SyncResult
+from ._pager import Pager
 
 # An awaitable's task may still be handing its result to Python on a runtime thread when the
 # script ends; the interpreter must not finalize under it.
@@ -41,6 +43,7 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "AsyncClient",
+    "AsyncPager",
     "AuthenticationError",
     "BadRequestError",
     "Client",
@@ -49,6 +52,7 @@ __all__ = [
     "DownloadedBytes",
     "DownloadedFile",
     "NotFoundError",
+    "Pager",
     "PermissionDeniedError",
     "RateLimitError",
     "ServerError",

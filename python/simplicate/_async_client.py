@@ -14,24 +14,19 @@ from typing import Any, BinaryIO
 from . import _core, _files
 from ._async_pager import AsyncPager
 from ._async_resources import AsyncResourceTree
-from ._client import _METHODS, Client, _count, _one_record, _pull_arguments, _require_body
-from ._constants import (
-    DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_MAX_RETRIES,
-    DEFAULT_PAGE_SIZE,
-    DEFAULT_RATE_BURST,
-    DEFAULT_RATE_LIMIT,
-    DEFAULT_RETRY_BACKOFF,
-    DEFAULT_RETRY_BACKOFF_MAX,
-    DEFAULT_TIMEOUT,
-)
+from ._base_client import BaseClient, one_record, pull_arguments, request_arguments, require_body
+from ._constants import DEFAULT_PAGE_SIZE
+
+# `_list`'s annotations name `Progress` from `_files`: scripts/generate_stubs.py copies them into
+# the resource stubs, importing each name from where this module does.
 from ._files import DownloadedBytes, DownloadedFile, Progress, UploadSource
-from ._types import Params, PathLike
+from ._progress import ProgressCallback
+from ._types import Params
 
 __all__ = ["AsyncClient"]
 
 
-class AsyncClient(AsyncResourceTree):
+class AsyncClient(BaseClient, AsyncResourceTree):
     """An asyncio client for one Simplicate account; arguments as for :class:`simplicate.Client`.
 
     >>> async with simplicate.AsyncClient("acme", api_key="...", api_secret="...") as client:
@@ -51,54 +46,13 @@ class AsyncClient(AsyncResourceTree):
     the request. Use ``async with``, or ``await client.aclose()``, to release the connections.
     """
 
-    def __init__(
-        self,
-        domain: str | None = None,
-        *,
-        base_url: str | None = None,
-        api_key: str | None = None,
-        api_secret: str | None = None,
-        timeout: float = DEFAULT_TIMEOUT,
-        connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
-        ca_bundle: PathLike | None = None,
-        rate_limit: float | None = DEFAULT_RATE_LIMIT,
-        rate_burst: int = DEFAULT_RATE_BURST,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        retry_backoff: float = DEFAULT_RETRY_BACKOFF,
-        retry_backoff_max: float = DEFAULT_RETRY_BACKOFF_MAX,
-    ) -> None:
-        # The sync client only validates the configuration and builds the native transport
-        # (nothing is sent); every call goes through the async transport sharing it.
-        config = Client(
-            domain,
-            base_url=base_url,
-            api_key=api_key,
-            api_secret=api_secret,
-            timeout=timeout,
-            connect_timeout=connect_timeout,
-            ca_bundle=ca_bundle,
-            rate_limit=rate_limit,
-            rate_burst=rate_burst,
-            max_retries=max_retries,
-            retry_backoff=retry_backoff,
-            retry_backoff_max=retry_backoff_max,
-        )
-        self._transport = config._transport
+    _public_name = "AsyncClient"
+    _native: _core.AsyncTransport
+
+    def _transport_built(self) -> None:
+        # Awaiting goes through the native async driver of the same transport: one connection
+        # pool, one pacer, one retry budget per client.
         self._native = _core.AsyncTransport(self._transport)
-
-    @property
-    def base_url(self) -> str:
-        """The API root every path is relative to, e.g. ``https://acme.simplicate.nl/api/v2``."""
-        return self._transport.base_url
-
-    @property
-    def rate_limit(self) -> float | None:
-        """Requests per minute this client paces itself to, or None."""
-        return self._transport.rate_limit
-
-    @property
-    def closed(self) -> bool:
-        return self._transport.closed
 
     async def request(
         self,
@@ -110,14 +64,8 @@ class AsyncClient(AsyncResourceTree):
         max_retries: int | None = None,
     ) -> dict[str, Any]:
         """Send one request and return the whole response envelope (see ``Client.request``)."""
-        if not isinstance(method, str) or method.upper() not in _METHODS:
-            raise ValueError(f"method={method!r}: expected one of {', '.join(_METHODS)}")
-        if not isinstance(path, str):
-            raise TypeError(f"path must be a str, got {type(path).__name__}")
-        retries = None if max_retries is None else _count("max_retries", max_retries)
-        return await self._native.request(
-            method.upper(), path, params=params, json=json, max_retries=retries
-        )
+        verb, retries = request_arguments(method, path, max_retries)
+        return await self._native.request(verb, path, params=params, json=json, max_retries=retries)
 
     async def get(
         self, path: str, params: Params | None = None, *, max_retries: int | None = None
@@ -125,20 +73,20 @@ class AsyncClient(AsyncResourceTree):
         """GET ``path`` and return the envelope's ``data`` (a dict, or a list for collections);
         a one-record list on an item path gives the record, as on ``Client.get``."""
         data = (await self.request("GET", path, params=params, max_retries=max_retries))["data"]
-        return _one_record(path, data)
+        return one_record(path, data)
 
     async def post(
         self, path: str, json: dict[str, Any] | list[Any], *, max_retries: int | None = None
     ) -> Any:
         """POST a JSON body and return ``data`` (for a create, ``{"id": "<new id>"}``)."""
-        _require_body(json)
+        require_body(json)
         return (await self.request("POST", path, json=json, max_retries=max_retries))["data"]
 
     async def put(
         self, path: str, json: dict[str, Any] | list[Any], *, max_retries: int | None = None
     ) -> Any:
         """PUT a JSON body (a partial update) and return ``data``."""
-        _require_body(json)
+        require_body(json)
         return (await self.request("PUT", path, json=json, max_retries=max_retries))["data"]
 
     async def delete(self, path: str, *, max_retries: int | None = None) -> Any:
@@ -160,7 +108,7 @@ class AsyncClient(AsyncResourceTree):
     ) -> AsyncPager:
         """A lazy async pager over the list endpoint ``path``; nothing is sent until it is
         iterated, counted or asked for its first record."""
-        pull = _pull_arguments(path, filter, select, sort, limit, offset, page_size, params)
+        pull = pull_arguments(path, filter, select, sort, limit, offset, page_size, params)
         native = self._native.pager(**pull)
         return AsyncPager(native, limit=pull["limit"], offset=pull["offset"], progress=progress)
 
@@ -173,7 +121,7 @@ class AsyncClient(AsyncResourceTree):
         linked_to: dict[str, str],
         description: str | None = None,
         file_name: str | None = None,
-        progress: bool | Progress | None = None,
+        progress: bool | ProgressCallback | None = None,
     ) -> str:
         """Upload ``source`` and create a document from it; returns the document id (see
         ``Client.upload_document``)."""
@@ -184,14 +132,16 @@ class AsyncClient(AsyncResourceTree):
             description=description,
         )
         body["upload_queue_id"] = await self._upload(source, file_name=file_name, progress=progress)
-        return (await self.post("documents/document", body))["id"]
+        created = await self.post("documents/document", body)
+        document_id: str = created["id"]
+        return document_id
 
     async def download(
         self,
         document_id: str,
         dest: str | os.PathLike[str] | BinaryIO | None = None,
         *,
-        progress: bool | Progress | None = None,
+        progress: bool | ProgressCallback | None = None,
     ) -> DownloadedBytes | DownloadedFile:
         """Download a document's file (see ``Client.download``): the bytes, or a
         :class:`DownloadedFile` when written to a path (atomically) or a binary file object.
@@ -204,7 +154,7 @@ class AsyncClient(AsyncResourceTree):
         invoice_id: str,
         dest: str | os.PathLike[str] | BinaryIO | None = None,
         *,
-        progress: bool | Progress | None = None,
+        progress: bool | ProgressCallback | None = None,
     ) -> DownloadedBytes | DownloadedFile:
         """Find the invoice's PDF document and download it (see
         ``Client.download_invoice_pdf``); :class:`NotFoundError` when it has none."""
@@ -218,7 +168,7 @@ class AsyncClient(AsyncResourceTree):
         source: UploadSource,
         *,
         file_name: str | None = None,
-        progress: bool | Progress | None = None,
+        progress: bool | ProgressCallback | None = None,
     ) -> str:
         """``await client.upload(source)``: the chunked upload (see ``Client.upload``)."""
         return await self._native.upload(**_files.upload_args(source, file_name, progress))
@@ -237,7 +187,3 @@ class AsyncClient(AsyncResourceTree):
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.aclose()
-
-    def __repr__(self) -> str:
-        state = " closed" if self.closed else ""
-        return f"<simplicate.AsyncClient base_url={self.base_url!r}{state}>"

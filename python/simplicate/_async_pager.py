@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 from typing import TYPE_CHECKING, Any
 
-from . import _core, _tabular
+from . import _core, _tables
 from ._pager import PullBase
 from ._progress import Reporter
-from ._tabular import ListMode, SchemaMode
+from ._tables import ListMode, SchemaMode
 
 if TYPE_CHECKING:
     import pandas
@@ -107,12 +107,15 @@ class AsyncPager(PullBase):
     ) -> polars.DataFrame:
         """Every record, as a polars DataFrame (:meth:`to_arrow`'s table, ``from_arrow``;
         nulled values are reported by the WARNING log only)."""
-        return await self._table("to_polars", lists, timestamps, cast_numbers, schema)
+        frame: polars.DataFrame = await self._table(
+            "to_polars", lists, timestamps, cast_numbers, schema
+        )
+        return frame
 
     async def _table(
         self, method: str, lists: object, timestamps: object, cast_numbers: object, schema: object
     ) -> Any:
-        options, convert = _tabular.prepare(
+        options, convert = _tables.prepare(
             method, self.path, lists, timestamps, cast_numbers, schema
         )
         report = self._reporter()

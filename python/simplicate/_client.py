@@ -1,79 +1,34 @@
-"""The synchronous client: configuration, environment fallbacks, and the generic calls."""
+"""The synchronous client: the generic calls, files and incremental sync, over the configuration
+and native transport of :class:`~simplicate._base_client.BaseClient`."""
 
 from __future__ import annotations
 
 import os
-import platform
 from collections.abc import Mapping, MutableMapping, Sequence
 from typing import Any, BinaryIO
 
-from . import _core, _files, _sync
-from ._constants import (
-    DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_MAX_RETRIES,
-    DEFAULT_PAGE_SIZE,
-    DEFAULT_RATE_BURST,
-    DEFAULT_RATE_LIMIT,
-    DEFAULT_RETRY_BACKOFF,
-    DEFAULT_RETRY_BACKOFF_MAX,
-    DEFAULT_TIMEOUT,
-    ENV_API_KEY,
-    ENV_API_SECRET,
-    ENV_BASE_URL,
-    ENV_DOMAIN,
+from . import _core, _files, _incremental
+from ._base_client import (
+    BaseClient,
+    one_record,
+    pull_arguments,
+    request_arguments,
+    require_body,
 )
-from ._exceptions import ConfigurationError
+from ._constants import DEFAULT_PAGE_SIZE
+
+# `_list`'s annotations name `Progress` from `_files`: scripts/generate_stubs.py copies them into
+# the resource stubs, importing each name from where this module does.
 from ._files import DownloadedBytes, DownloadedFile, Progress, UploadSource
 from ._pager import Pager
-from ._registry import is_item_get
+from ._progress import ProgressCallback
 from ._resources import Resource, ResourceTree
 from ._types import Params, PathLike
 
 __all__ = ["Client"]
 
-_METHODS = ("GET", "POST", "PUT", "DELETE")
 
-
-def _user_agent() -> str:
-    return f"simplicate-python/{_core.__version__} Python/{platform.python_version()}"
-
-
-def _seconds(name: str, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise TypeError(f"{name} must be a number of seconds, got {type(value).__name__}")
-    return float(value)
-
-
-def _per_minute(value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        kind = type(value).__name__
-        raise TypeError(f"rate_limit must be a number of requests per minute or None, got {kind}")
-    return float(value)
-
-
-def _credential(name: str, value: str | None, env: str) -> str:
-    if value is None:
-        value = os.environ.get(env)
-    if value is None or not str(value).strip():
-        raise ConfigurationError(f"no {name}: pass {name}= or set the {env} environment variable")
-    if not isinstance(value, str):
-        raise TypeError(f"{name} must be a str, got {type(value).__name__}")
-    return value
-
-
-def _resolve_address(domain: str | None, base_url: str | None) -> str:
-    for name, value in (("domain", domain), ("base_url", base_url)):
-        if value is not None and not isinstance(value, str):
-            raise TypeError(f"{name} must be a str, got {type(value).__name__}")
-    if domain is None and base_url is None:
-        # Explicit arguments win over the environment; of the two variables, the full URL wins.
-        base_url = os.environ.get(ENV_BASE_URL) or None
-        if base_url is None:
-            domain = os.environ.get(ENV_DOMAIN) or None
-    return _core.resolve_base_url(domain, base_url)
-
-
-class Client(ResourceTree):
+class Client(BaseClient, ResourceTree):
     """A client for one Simplicate account.
 
     >>> client = simplicate.Client("acme", api_key="...", api_secret="...")
@@ -116,55 +71,7 @@ class Client(ResourceTree):
     :meth:`close`, to release its connections.
     """
 
-    def __init__(
-        self,
-        domain: str | None = None,
-        *,
-        base_url: str | None = None,
-        api_key: str | None = None,
-        api_secret: str | None = None,
-        timeout: float = DEFAULT_TIMEOUT,
-        connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
-        ca_bundle: PathLike | None = None,
-        rate_limit: float | None = DEFAULT_RATE_LIMIT,
-        rate_burst: int = DEFAULT_RATE_BURST,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        retry_backoff: float = DEFAULT_RETRY_BACKOFF,
-        retry_backoff_max: float = DEFAULT_RETRY_BACKOFF_MAX,
-    ) -> None:
-        url = _resolve_address(domain, base_url)
-        key = _credential("api_key", api_key, ENV_API_KEY)
-        secret = _credential("api_secret", api_secret, ENV_API_SECRET)
-        if ca_bundle is not None and not isinstance(ca_bundle, str | os.PathLike):
-            raise TypeError(f"ca_bundle must be a path, got {type(ca_bundle).__name__}")
-        self._transport = _core.Transport(
-            url,
-            api_key=key,
-            api_secret=secret,
-            timeout=_seconds("timeout", timeout),
-            connect_timeout=_seconds("connect_timeout", connect_timeout),
-            user_agent=_user_agent(),
-            ca_bundle=os.fspath(ca_bundle) if ca_bundle is not None else None,
-            rate_limit=None if rate_limit is None else _per_minute(rate_limit),
-            rate_burst=_count("rate_burst", rate_burst),
-            max_retries=_count("max_retries", max_retries),
-            retry_backoff=_seconds("retry_backoff", retry_backoff),
-            retry_backoff_max=_seconds("retry_backoff_max", retry_backoff_max),
-        )
-
-    @property
-    def base_url(self) -> str:
-        """The API root every path is relative to, e.g. ``https://acme.simplicate.nl/api/v2``."""
-        return self._transport.base_url
-
-    @property
-    def rate_limit(self) -> float | None:
-        """Requests per minute this client paces itself to, or None."""
-        return self._transport.rate_limit
-
-    @property
-    def closed(self) -> bool:
-        return self._transport.closed
+    _public_name = "Client"
 
     def request(
         self,
@@ -184,14 +91,8 @@ class Client(ResourceTree):
         lists of JSON values, datetimes and dates (written ``YYYY-MM-DD HH:MM:SS`` and
         ``YYYY-MM-DD``) and Decimals. ``max_retries`` overrides the client's for this call.
         """
-        if not isinstance(method, str) or method.upper() not in _METHODS:
-            raise ValueError(f"method={method!r}: expected one of {', '.join(_METHODS)}")
-        if not isinstance(path, str):
-            raise TypeError(f"path must be a str, got {type(path).__name__}")
-        retries = None if max_retries is None else _count("max_retries", max_retries)
-        return self._transport.request(
-            method.upper(), path, params=params, json=json, max_retries=retries
-        )
+        verb, retries = request_arguments(method, path, max_retries)
+        return self._transport.request(verb, path, params=params, json=json, max_retries=retries)
 
     def get(
         self, path: str, params: Params | None = None, *, max_retries: int | None = None
@@ -201,20 +102,20 @@ class Client(ResourceTree):
         For one record (``crm/contactperson/<id>``) it is the record's dict, also when the API
         answers with a list holding just that record, as it does for some."""
         data = self.request("GET", path, params=params, max_retries=max_retries)["data"]
-        return _one_record(path, data)
+        return one_record(path, data)
 
     def post(
         self, path: str, json: dict[str, Any] | list[Any], *, max_retries: int | None = None
     ) -> Any:
         """POST a JSON body and return ``data`` (for a create, ``{"id": "<new id>"}``)."""
-        _require_body(json)
+        require_body(json)
         return self.request("POST", path, json=json, max_retries=max_retries)["data"]
 
     def put(
         self, path: str, json: dict[str, Any] | list[Any], *, max_retries: int | None = None
     ) -> Any:
         """PUT a JSON body (a partial update) and return ``data``."""
-        _require_body(json)
+        require_body(json)
         return self.request("PUT", path, json=json, max_retries=max_retries)["data"]
 
     def delete(self, path: str, *, max_retries: int | None = None) -> Any:
@@ -239,7 +140,7 @@ class Client(ResourceTree):
         Bad arguments raise here, before any request: the pager sends nothing until it is
         iterated, counted or asked for its first record.
         """
-        pull = _pull_arguments(path, filter, select, sort, limit, offset, page_size, params)
+        pull = pull_arguments(path, filter, select, sort, limit, offset, page_size, params)
         native = self._transport.pager(**pull)
         return Pager(native, limit=pull["limit"], offset=pull["offset"], progress=progress)
 
@@ -248,7 +149,7 @@ class Client(ResourceTree):
         source: UploadSource,
         *,
         file_name: str | None = None,
-        progress: bool | Progress | None = None,
+        progress: bool | ProgressCallback | None = None,
     ) -> str:
         """``client.upload(source)``: the chunked upload (see ``Client.upload``)."""
         return _core.upload(self._transport, **_files.upload_args(source, file_name, progress))
@@ -262,29 +163,29 @@ class Client(ResourceTree):
         linked_to: dict[str, str],
         description: str | None = None,
         file_name: str | None = None,
-        progress: bool | Progress | None = None,
+        progress: bool | ProgressCallback | None = None,
     ) -> str:
         """Upload ``source`` and create a document from it; returns the document id.
 
         ``linked_to`` names what it belongs to, e.g. ``{"person_id": "person:..."}``.
         """
-        return _files.upload_document(
-            self,
-            source,
+        body = _files.document_body(
             title=title,
             document_type_id=document_type_id,
             linked_to=linked_to,
             description=description,
-            file_name=file_name,
-            progress=progress,
         )
+        body["upload_queue_id"] = self._upload(source, file_name=file_name, progress=progress)
+        created = self.post("documents/document", body)
+        document_id: str = created["id"]
+        return document_id
 
     def download(
         self,
         document_id: str,
         dest: str | os.PathLike[str] | BinaryIO | None = None,
         *,
-        progress: bool | Progress | None = None,
+        progress: bool | ProgressCallback | None = None,
     ) -> DownloadedBytes | DownloadedFile:
         """Download a document's file.
 
@@ -295,19 +196,23 @@ class Client(ResourceTree):
         ``content_type``, ``file_name``). A broken transfer to memory or a path starts over (up
         to ``max_retries`` times).
         """
-        return _files.download(self, document_id, dest, progress=progress)
+        plan = _files.document_download(document_id, dest, progress)
+        return plan.result(_core.download(self._transport, plan.path, **plan.kwargs))
 
     def download_invoice_pdf(
         self,
         invoice_id: str,
         dest: str | os.PathLike[str] | BinaryIO | None = None,
         *,
-        progress: bool | Progress | None = None,
+        progress: bool | ProgressCallback | None = None,
     ) -> DownloadedBytes | DownloadedFile:
         """The documented invoice use case: find the invoice's PDF document
         (``invoices/document?q[linked_to.invoice_id]=...``) and download it.
         Raises :class:`NotFoundError` when the invoice has none."""
-        return _files.download_invoice_pdf(self, invoice_id, dest, progress=progress)
+        pdf = _files.InvoicePdf(invoice_id, dest, progress)
+        envelope = self.request("GET", pdf.path, params=pdf.params)
+        plan = pdf.download_plan(envelope, self.base_url)
+        return plan.result(_core.download(self._transport, plan.path, **plan.kwargs))
 
     def sync(
         self,
@@ -317,7 +222,7 @@ class Client(ResourceTree):
         filter: Mapping[str, Any] | None = None,
         select: str | Sequence[str] | None = None,
         page_size: int = DEFAULT_PAGE_SIZE,
-    ) -> _sync.SyncResult:
+    ) -> _incremental.SyncResult:
         """What was created, updated and deleted in ``resource`` since the last run with
         ``state``; then ``state`` moves on.
 
@@ -346,7 +251,9 @@ class Client(ResourceTree):
         first run, else either a pull of every id (``select=id``, 100 a page) or ``q[id][in]``
         batches of the known ids, whichever is fewer. Bad arguments raise before any request.
         """
-        return _sync.sync(self, resource, state, filter=filter, select=select, page_size=page_size)
+        return _incremental.sync(
+            self, resource, state, filter=filter, select=select, page_size=page_size
+        )
 
     def close(self) -> None:
         """Release the connections. Later calls raise RuntimeError. Safe to call twice."""
@@ -357,64 +264,3 @@ class Client(ResourceTree):
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
-
-    def __repr__(self) -> str:
-        state = " closed" if self.closed else ""
-        return f"<simplicate.Client base_url={self.base_url!r}{state}>"
-
-
-def _count(name: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < 0:
-        raise ValueError(f"{name} must not be negative, got {value}")
-    return value
-
-
-def _optional_count(name: str, value: object) -> int | None:
-    return None if value is None else _count(name, value)
-
-
-def _pull_arguments(
-    path: object,
-    filter: Mapping[str, Any] | None,
-    select: str | Sequence[str] | None,
-    sort: str | Sequence[str] | None,
-    limit: object,
-    offset: object,
-    page_size: object,
-    params: Params | None,
-) -> dict[str, Any]:
-    """A list call's arguments checked (each error names its argument, before any request)
-    and turned into the native ``pager(...)`` keywords; shared by both clients."""
-    if not isinstance(path, str):
-        raise TypeError(f"path must be a str, got {type(path).__name__}")
-    checked_limit = _optional_count("limit", limit)
-    checked_offset = _count("offset", offset)
-    checked_page_size = _count("page_size", page_size)
-    if not 1 <= checked_page_size <= DEFAULT_PAGE_SIZE:
-        raise ValueError(f"page_size must be between 1 and 100, got {checked_page_size}")
-    query = _core.build_query(filter, select, sort)
-    if params is not None:
-        query.extend(_core.encode_params(params))
-    return {
-        "path": path,
-        "query": query,
-        "page_size": checked_page_size,
-        "limit": checked_limit,
-        "offset": checked_offset,
-    }
-
-
-def _one_record(path: str, data: Any) -> Any:
-    """``data`` of GET ``path``, with a one-record list on an item path unwrapped: the real API
-    has answered ``GET crm/contactperson/{id}`` with ``"data": [{record}]``. Zero or several
-    items are returned as they came (there is no telling which one was meant), and collection
-    paths keep their lists."""
-    one = isinstance(data, list) and len(data) == 1 and isinstance(data[0], dict)
-    return data[0] if one and is_item_get(path) else data
-
-
-def _require_body(json: object) -> None:
-    if not isinstance(json, dict | list):
-        raise TypeError(f"json must be a dict (or a list), got {type(json).__name__}")

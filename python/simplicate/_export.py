@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._atomic import replaced_atomically
-from ._tabular import SchemaMode, check_schema
+from ._tables import SchemaMode, check_schema
 
 if TYPE_CHECKING:
     from ._pager import Pager

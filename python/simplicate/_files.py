@@ -1,5 +1,8 @@
 """Files in and out: chunked upload, documents, downloads (the Rust side is ``src/py/files.rs``).
 
+This module checks a transfer's arguments and plans it, before anything is sent; the clients
+hand the plan to their native transport, sync or async, and present what it returns.
+
 Everything streams: an upload reads and base64-encodes one 375,000-byte slice at a time (500 kB
 of base64, the API's limit per chunk), a download writes the body as it arrives, so memory
 stays bounded whatever the file size.
@@ -11,16 +14,18 @@ import io
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, Union
+from typing import Any, BinaryIO, Union
 
-from . import _core
 from ._exceptions import NotFoundError
-from ._progress import Progress, reporter
-
-if TYPE_CHECKING:
-    from ._client import Client
+from ._progress import ProgressCallback, reporter
 
 __all__ = ["UPLOAD_DOC", "DownloadedBytes", "DownloadedFile", "Progress", "UploadSource"]
+
+Progress = ProgressCallback
+"""The old name of :data:`ProgressCallback`. The shipped resource stubs (``_resources.pyi``,
+``_async_resources.pyi``) import it from here, and ``scripts/generate_stubs.py`` places the
+names of the clients' ``_list`` annotations by the clients' imports, so it stays until those
+are regenerated with the new name."""
 
 
 UploadSource = Union[str, "os.PathLike[str]", bytes, bytearray, memoryview, BinaryIO]
@@ -69,7 +74,7 @@ class DownloadedFile:
 
 
 def upload_args(
-    source: UploadSource, file_name: str | None, progress: bool | Progress | None
+    source: UploadSource, file_name: str | None, progress: bool | ProgressCallback | None
 ) -> dict[str, Any]:
     """Check an upload's arguments (before anything is sent) and turn them into the keyword
     arguments of the native ``upload`` (sync and async alike)."""
@@ -108,9 +113,10 @@ def upload_args(
             ) from exc
         kwargs["reader"] = source
         given = getattr(source, "name", None)
-        name = file_name or (os.path.basename(given) if isinstance(given, str) else None)
-        if not name:
+        named = file_name or (os.path.basename(given) if isinstance(given, str) else None)
+        if not named:
             raise ValueError("file_name is required: the file object has no name")
+        name = named
     else:
         raise TypeError(
             "source must be a path, bytes-like, or a binary file object, "
@@ -126,16 +132,6 @@ def upload_args(
     return kwargs
 
 
-def upload(
-    client: Client,
-    source: UploadSource,
-    *,
-    file_name: str | None = None,
-    progress: bool | Progress | None = None,
-) -> str:
-    return _core.upload(client._transport, **upload_args(source, file_name, progress))
-
-
 class DownloadPlan:
     """A checked download: what to fetch, the native keyword arguments, and how to present the
     native result (sync and async alike)."""
@@ -147,7 +143,7 @@ class DownloadPlan:
         what: str,
         path: str,
         dest: str | os.PathLike[str] | BinaryIO | None,
-        progress: bool | Progress | None,
+        progress: bool | ProgressCallback | None,
     ) -> None:
         self.path = path
         self.target: Path | None = None
@@ -183,24 +179,13 @@ class DownloadPlan:
 def document_download(
     document_id: str,
     dest: str | os.PathLike[str] | BinaryIO | None,
-    progress: bool | Progress | None,
+    progress: bool | ProgressCallback | None,
 ) -> DownloadPlan:
     if not isinstance(document_id, str) or not document_id.strip():
         raise ValueError(f"document_id must be a non-empty str, got {document_id!r}")
     if "/" in document_id or document_id in (".", ".."):
         raise ValueError(f"document_id {document_id!r} is not a document id")
     return DownloadPlan(document_id, f"documents/download/{document_id}", dest, progress)
-
-
-def download(
-    client: Client,
-    document_id: str,
-    dest: str | os.PathLike[str] | BinaryIO | None = None,
-    *,
-    progress: bool | Progress | None = None,
-) -> DownloadedBytes | DownloadedFile:
-    plan = document_download(document_id, dest, progress)
-    return plan.result(_core.download(client._transport, plan.path, **plan.kwargs))
 
 
 def document_body(
@@ -231,24 +216,6 @@ def document_body(
     return body
 
 
-def upload_document(
-    client: Client,
-    source: Any,
-    *,
-    title: str,
-    document_type_id: str,
-    linked_to: dict[str, str],
-    description: str | None = None,
-    file_name: str | None = None,
-    progress: bool | Progress | None = None,
-) -> str:
-    body = document_body(
-        title=title, document_type_id=document_type_id, linked_to=linked_to, description=description
-    )
-    body["upload_queue_id"] = upload(client, source, file_name=file_name, progress=progress)
-    return client.post("documents/document", body)["id"]
-
-
 class InvoicePdf:
     """The documented invoice use case, checked before anything is sent: the lookup of the
     invoice's PDF document (``invoices/document?q[linked_to.invoice_id]=...``), then the download
@@ -260,7 +227,7 @@ class InvoicePdf:
         self,
         invoice_id: str,
         dest: str | os.PathLike[str] | BinaryIO | None,
-        progress: bool | Progress | None,
+        progress: bool | ProgressCallback | None,
     ) -> None:
         if not isinstance(invoice_id, str) or not invoice_id.strip():
             raise ValueError(f"invoice_id must be a non-empty str, got {invoice_id!r}")
@@ -282,16 +249,3 @@ class InvoicePdf:
             )
         self._plan.path = f"documents/download/{documents[0]['id']}"
         return self._plan
-
-
-def download_invoice_pdf(
-    client: Client,
-    invoice_id: str,
-    dest: str | os.PathLike[str] | BinaryIO | None = None,
-    *,
-    progress: bool | Progress | None = None,
-) -> DownloadedBytes | DownloadedFile:
-    pdf = InvoicePdf(invoice_id, dest, progress)
-    envelope = client.request("GET", pdf.path, params=pdf.params)
-    plan = pdf.download_plan(envelope, client.base_url)
-    return plan.result(_core.download(client._transport, plan.path, **plan.kwargs))

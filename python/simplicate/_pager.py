@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from . import _core, _tabular
-from ._progress import Progress, Reporter, reporter
-from ._tabular import ListMode, SchemaMode
+from . import _core, _tables
+from ._progress import ProgressCallback, Reporter, reporter
+from ._tables import ListMode, SchemaMode
 
 if TYPE_CHECKING:
     import pandas
@@ -25,14 +25,15 @@ class PullBase:
     when the pager is made; a bar is made for each pass)."""
 
     __slots__ = ("_limit", "_native", "_offset", "_progress")
+    _native: _core.Pager | _core.AsyncPager
 
     def __init__(
         self,
-        native: Any,
+        native: _core.Pager | _core.AsyncPager,
         *,
         limit: int | None = None,
         offset: int = 0,
-        progress: bool | Progress | None = None,
+        progress: bool | ProgressCallback | None = None,
     ) -> None:
         if not (progress is None or isinstance(progress, bool) or callable(progress)):
             raise TypeError(
@@ -243,12 +244,13 @@ class Pager(PullBase):
         ``polars.from_arrow``. Needs ``pip install 'simplicate[polars]'``. Polars frames carry
         no metadata: values nulled for not fitting their column are reported by the WARNING
         log only."""
-        return self._table("to_polars", lists, timestamps, cast_numbers, schema)
+        frame: polars.DataFrame = self._table("to_polars", lists, timestamps, cast_numbers, schema)
+        return frame
 
     def _table(
         self, method: str, lists: object, timestamps: object, cast_numbers: object, schema: object
     ) -> Any:
-        options, convert = _tabular.prepare(
+        options, convert = _tables.prepare(
             method, self.path, lists, timestamps, cast_numbers, schema
         )
         report = self._reporter()

@@ -14,9 +14,9 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["Progress", "Reporter", "reporter"]
+__all__ = ["ProgressCallback", "Reporter", "reporter"]
 
-Progress = Callable[[int, "int | None"], object]
+ProgressCallback = Callable[[int, "int | None"], object]
 """``progress(done, total)``; total is None when the server does not say."""
 
 
@@ -26,7 +26,7 @@ class Reporter:
 
     __slots__ = ("_bar", "_callback")
 
-    def __init__(self, callback: Progress | None, bar: Any = None) -> None:
+    def __init__(self, callback: ProgressCallback | None, bar: Any = None) -> None:
         self._callback = callback
         self._bar = bar
 
@@ -47,7 +47,7 @@ class Reporter:
 
 
 def reporter(
-    progress: bool | Progress | None, what: str, *, unit: str, stacklevel: int
+    progress: bool | ProgressCallback | None, what: str, *, unit: str, stacklevel: int
 ) -> Reporter | None:
     """The reporter for a ``progress=`` argument (checked here, before any work starts);
     ``unit`` is ``"B"`` for files (scaled to kB, MB) or ``"records"``."""

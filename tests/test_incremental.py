@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 import simplicate
-from simplicate import _sync
+from simplicate import _incremental
 from simplicate.testing import FakeSimplicate
 
 ORG = "crm/organization"
@@ -170,7 +170,7 @@ def test_random_histories_are_mirrored_exactly(fake: FakeSimplicate) -> None:
             result = client.sync(ORG, state)
             mirror.apply(result)
             for record in result.changed:
-                key = (record["id"], _sync.digest(record))
+                key = (record["id"], _incremental.digest(record))
                 assert key not in delivered, f"delivered twice: {record}"
                 delivered.add(key)
             assert mirror.records == {r["id"]: r for r in fake.records(ORG)}
@@ -280,13 +280,13 @@ def test_deletions_cost_the_fewest_requests(
 
 def test_id_batches_respect_the_page_and_the_url_budget() -> None:
     short = [f"o:{i}" for i in range(250)]
-    assert [len(b) for b in _sync.id_batches(short)] == [100, 100, 50]
+    assert [len(b) for b in _incremental.id_batches(short)] == [100, 100, 50]
     long = [f"organization:{i:032x}" for i in range(200)]
-    batches = _sync.id_batches(long)
+    batches = _incremental.id_batches(long)
     assert [id for b in batches for id in b] == long
-    assert all(sum(len(i) + 5 for i in b) <= _sync.ID_LIST_CHARS for b in batches)
+    assert all(sum(len(i) + 5 for i in b) <= _incremental.ID_LIST_CHARS for b in batches)
     assert len(batches) == 3
-    assert _sync.id_batches([]) == []
+    assert _incremental.id_batches([]) == []
 
 
 class Skipping:
@@ -443,7 +443,7 @@ def test_dict_state_is_updated_in_place_only_on_success(
         "resource": ORG,
         "filter": [],
         "watermark": second(1),
-        "boundary": {a: [second(1), _sync.digest(fake_record(fake, a))]},
+        "boundary": {a: [second(1), _incremental.digest(fake_record(fake, a))]},
         "known": [a],
     }
     json.dumps(state)  # a dict state can be stored as JSON by the caller
