@@ -1,6 +1,6 @@
 """The resource tree (``client.crm.organization.list(...)``), its registry binding and its stub.
 
-Expectations are derived from ``_core.registry()`` here, independently of ``_resources.py``'s
+Expectations are derived from ``_core.registry()`` here, independently of ``_resources``'s
 own plan, and a few are pinned by hand. Calls go over real HTTP to the bundled fake.
 """
 
@@ -19,9 +19,9 @@ from typing import Any
 import pytest
 
 import simplicate
-from simplicate import _core, _resources
+from simplicate import _core
 from simplicate._registry import is_item_get
-from simplicate._resources import Module, Resource, ResourceTree
+from simplicate._resources import Module, Resource, ResourceTree, crm
 from simplicate.testing import FakeSimplicate
 
 from .conftest import envelope
@@ -206,12 +206,16 @@ def test_dir_and_repr(offline: Any) -> None:
         repr(offline.sales.converttoproject) == "<simplicate resource sales.converttoproject: get>"
     )
     assert type(offline.crm.organization).__name__ == "CrmOrganization"
-    assert _resources.CrmOrganization is type(offline.crm.organization)  # type: ignore[attr-defined]
+    assert crm.CrmOrganization is type(offline.crm.organization)
+    assert type(offline.crm.organization).__module__ == "simplicate._resources.crm"
 
 
 def test_docstrings_name_the_http_call(offline: Any) -> None:
+    # Each method's docstring is written once, for every resource (``{path}``); the resource's
+    # class docstring names each method's own HTTP call.
     for entry in REGISTRY:
         resource = resource_of(offline, entry)
+        class_doc = " ".join(type(resource).__doc__.split())
         path = f"/{entry['module']}/{entry['name']}"
         calls = {
             "list": f"GET {path}``",
@@ -224,8 +228,10 @@ def test_docstrings_name_the_http_call(offline: Any) -> None:
         for a in entry["actions"]:
             calls[snake(a["name"])] = f"{a['method']} {path}/{{id}}/{a['name']}``"
         for name in expected_methods(entry):
+            assert f"{name} ``{calls[name]}" in class_doc, (entry, name, class_doc)
             doc = " ".join(getattr(resource, name).__doc__.split())
-            assert f"``{calls[name]}" in doc, (entry, name, doc)
+            generic = calls[name].replace(path, "/{path}")
+            assert f"``{generic}" in doc, (entry, name, doc)
     assert "the same as ``get(id)``" in offline.sales.converttoproject.__call__.__doc__
 
 
@@ -497,21 +503,25 @@ def load_generator() -> Any:
 
 def test_checked_in_stubs_are_what_the_generator_writes_now() -> None:
     generator = load_generator()
-    for flavor in generator.FLAVORS:
-        assert flavor.stub.read_text() == generator.render(flavor), (
-            f"{flavor.stub} is stale: run python scripts/generate_stubs.py"
-        )
+    rendered = generator.render_all()
+    assert len(rendered) == 1 + 2 * len({e["module"] for e in REGISTRY})
+    for path, text in rendered.items():
+        assert path.read_text() == text, f"{path} is stale: run python scripts/generate_stubs.py"
+    assert generator.stale_files(rendered) == []
 
 
-@pytest.mark.parametrize("module", ["simplicate._resources", "simplicate._async_resources"])
-def test_stub_matches_the_runtime_classes(module: str) -> None:
+def test_stubs_match_the_runtime_classes() -> None:
     pytest.importorskip("mypy")
+    stubs = sorted((ROOT / "python" / "simplicate" / "_resources").glob("*.pyi"))
+    assert len(stubs) == 1 + len({e["module"] for e in REGISTRY})
+    # The package's submodules, the stubbed ones among them, are checked with it.
     out = subprocess.run(
-        [sys.executable, "-m", "mypy.stubtest", module],
+        [sys.executable, "-m", "mypy.stubtest", "simplicate._resources"],
         capture_output=True,
         text=True,
     )
     assert out.returncode == 0, out.stdout + out.stderr
+    assert f"no issues found in {len(stubs) + 5} modules" in out.stdout, out.stdout
 
 
 SNIPPET = """
@@ -546,7 +556,7 @@ def mypy_strict(tmp_path: Path, snippet: str) -> str:
 def test_stub_types_the_tree(tmp_path: Path) -> None:
     out = mypy_strict(tmp_path, SNIPPET)
     for expected in [
-        'Revealed type is "simplicate._resources.CrmOrganization"',
+        'Revealed type is "simplicate._resources.crm.CrmOrganization"',
         'Revealed type is "def (id: str) -> dict[str, Any]"',
         'snippet.py:10: note: Revealed type is "str"',
         'Revealed type is "simplicate._pager.Pager"',
@@ -554,7 +564,7 @@ def test_stub_types_the_tree(tmp_path: Path) -> None:
         'snippet.py:13: note: Revealed type is "dict[str, Any]"',
         '"HrmEmployee" has no attribute "delete"',
         '"CrmModule" has no attribute "organisation"; maybe "organization"',
-        'Argument 1 to "get" of "CrmOrganization" has incompatible type "int"; expected "str"',
+        'Argument 1 to "get" of "Gettable" has incompatible type "int"; expected "str"',
         "Found 3 errors in 1 file",
     ]:
         assert expected in out, out
@@ -579,7 +589,7 @@ async def main(client: AsyncClient) -> None:
 def test_async_stub_types_the_async_tree(tmp_path: Path) -> None:
     out = mypy_strict(tmp_path, ASYNC_SNIPPET)
     for expected in [
-        'snippet.py:6: note: Revealed type is "simplicate._async_resources.AsyncCrmOrganization"',
+        'snippet.py:6: note: Revealed type is "simplicate._resources.crm.AsyncCrmOrganization"',
         'snippet.py:7: note: Revealed type is "dict[str, Any]"',
         'snippet.py:8: note: Revealed type is "str"',
         'snippet.py:9: note: Revealed type is "simplicate._async_pager.AsyncPager"',
@@ -591,3 +601,37 @@ def test_async_stub_types_the_async_tree(tmp_path: Path) -> None:
         '"AsyncCrmModule" has no attribute "organisation"; maybe "organization"',
     ]:
         assert expected in out, out
+
+
+REQUESTER_SNIPPET = """
+from simplicate import AsyncClient, Client
+from simplicate._requester import AsyncRequester, Requester
+
+def sync(client: Client) -> Requester:
+    return client
+
+def asynchronous(client: AsyncClient) -> AsyncRequester:
+    return client
+
+def crossed(client: Client) -> AsyncRequester:
+    return client
+"""
+
+
+def test_each_client_is_the_requester_its_tree_is_typed_against(tmp_path: Path) -> None:
+    # The resources call their client through these protocols only: a client that drifts from
+    # them (a renamed option of `_list`, a sync method on the async client) fails here.
+    out = mypy_strict(tmp_path, REQUESTER_SNIPPET)
+    assert 'snippet.py:12: error: Incompatible return value type (got "Client"' in out, out
+    assert "Found 1 error in 1 file" in out, out
+
+
+def test_the_upload_call_is_documented_alike_on_both_trees(offline: Any) -> None:
+    tree = simplicate.AsyncClient(base_url="http://127.0.0.1:9/api/v2", api_key="k", api_secret="s")
+    try:
+        sync, asynchronous = type(offline.upload).__call__, type(tree.upload).__call__
+    finally:
+        tree.close()
+    assert inspect.signature(sync) == inspect.signature(asynchronous)
+    assert sync.__doc__ == asynchronous.__doc__
+    assert "``upload_queue_id``" in sync.__doc__ and "client.upload.chunked" in sync.__doc__

@@ -2,15 +2,14 @@
 methods the resource tree gives it, with their docstrings.
 
 ``_core.registry()`` (``src/registry.rs``) is the one table; this is the plan derived from it
-that both the runtime tree (``_resources.py``) and its stub (``scripts/generate_stubs.py``) are
-built from, so the two cannot disagree.
+that both the runtime tree (``_resources/``) and its stubs (``scripts/generate_stubs.py``) are
+built from, so the two cannot disagree. It imports no client: the clients import the tree.
 """
 
 from __future__ import annotations
 
 import difflib
 import functools
-import inspect
 import keyword
 import re
 import textwrap
@@ -172,14 +171,6 @@ DOC_WIDTH = 86
 """Docstrings are wrapped to this width, so that the stub's lines (indented by 8, between
 triple quotes) fit in 100 columns."""
 
-LIST_DOC = (
-    "Nothing is fetched until the pager is iterated (records, lazily, ``page_size`` to a "
-    "request) or asked for ``count()`` or ``first()``. ``filter`` maps field names to values "
-    '(``"*"`` wildcards) or to operator dicts (``{"ge": date}``); ``select`` names the fields '
-    'to fetch; ``sort`` the fields to order by (``"-updated_at"`` descending); ``limit`` and '
-    "``offset`` cut a window from the whole result; ``params`` adds other query parameters."
-)
-
 
 def _wrap(*paragraphs: str) -> str:
     # A space inside ``literal`` text is no place for a line break.
@@ -191,57 +182,23 @@ def _wrap(*paragraphs: str) -> str:
     )
 
 
-def method_doc(spec: ResourceSpec, op: Operation) -> str:
-    """The docstring of one method: the HTTP call, then what goes in and comes out."""
-    call = f"``{op.method} {op.template}``"
-    no_id = "Should the answer carry no ``id``, its whole ``data`` is returned instead."
-    paragraphs = {
-        "list": (f"{spec.summary}: {call}, as a lazy pager.", LIST_DOC),
-        "get": (f"One record: {call}; returns it as a dict.",),
-        "get_one": (f"{spec.summary}: {call}; the API answers one record, returned as a dict.",),
-        "call": (f"One record: {call}; the same as ``get(id)``.",),
-        "create": (f"Create a record from ``data``: {call}; returns the new id.", no_id),
-        "command": (
-            f"{spec.summary}: {call} with body ``data``.",
-            "A command, not a new record: returns the answer's ``data`` (usually a dict).",
-        ),
-        "put": (
-            f"{spec.summary}: {call} with body ``data``; returns the answer's ``data``.",
-            "A PUT on the collection: where it changes one record, ``data`` names it in ``id``.",
-        ),
-        "update": (f"Change record ``id``: {call} with the fields in ``data``; returns None.",),
-        "delete": (f"Delete record ``id``: {call}; returns None.",),
-        "post_action": (
-            f"{call} with body ``data`` (default ``{{}}``); returns the new id.",
-            no_id,
-        ),
-        "get_action": (f"{call} with ``params`` as the query; returns the answer's ``data``.",),
-    }[op.kind]
-    return _wrap(*paragraphs)
-
-
 def resource_doc(spec: ResourceSpec) -> str:
+    """A resource class's docstring: what it is and each method's HTTP call (the methods' own
+    docstrings, shared by every resource in ``_capabilities.py``, say ``{path}``)."""
+    calls = ", ".join(
+        f"{op.attr} ``{op.method} {op.template}``" for op in spec.operations if op.kind != "call"
+    )
+    return _wrap(f"{spec.summary}. Methods: {calls}.")
+
+
+def attribute_doc(spec: ResourceSpec) -> str:
+    """The docstring of the module's attribute for a resource (``client.crm.organization``):
+    what completion shows next to its name."""
     return _wrap(f"{spec.summary}: ``/{spec.path}``. Methods: {', '.join(spec.methods)}.")
 
 
 def module_doc(module: str) -> str:
     return _wrap(f"The ``{module}`` module of the API: {', '.join(modules()[module])}.")
-
-
-@functools.cache
-def list_signature(*, asynchronous: bool = False) -> inspect.Signature:
-    """``Client._list`` (or ``AsyncClient._list``) without its ``path``: the parameters
-    ``list`` passes on to it, so the two cannot disagree (and the stub generator reads them
-    from here too)."""
-    # Not at import time: the clients import the trees.
-    if asynchronous:
-        from ._async_client import AsyncClient as owner
-    else:
-        from ._client import Client as owner  # type: ignore[assignment]
-
-    signature = inspect.signature(owner._list)
-    self, _path, *options = signature.parameters.values()
-    return signature.replace(parameters=[self, *options])
 
 
 @functools.cache
