@@ -28,7 +28,7 @@ import pytest
 import simplicate
 from simplicate import _core
 from simplicate._async_pager import AsyncPager
-from simplicate._async_resources import AsyncModule, AsyncResource
+from simplicate._resources import AsyncModule, AsyncResource
 from simplicate.testing import FakeSimplicate
 
 from .conftest import Reply, ScriptedServer, envelope

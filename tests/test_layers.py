@@ -137,11 +137,6 @@ def test_find_cycle() -> None:
     assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="_registry.list_signature imports the clients, which import the resource trees "
-    "(_resources, _async_resources) that import _registry: the resource-tree branch removes it",
-)
 def test_the_import_graph_has_no_cycle() -> None:
     cycle = find_cycle(import_graph())
     assert cycle is None, "import cycle: " + " -> ".join(cycle or [])

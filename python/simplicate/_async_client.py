@@ -13,14 +13,11 @@ from typing import Any, BinaryIO
 
 from . import _core, _files
 from ._async_pager import AsyncPager
-from ._async_resources import AsyncResourceTree
 from ._base_client import BaseClient, one_record, pull_arguments, request_arguments, require_body
 from ._constants import DEFAULT_PAGE_SIZE
-
-# `_list`'s annotations name `Progress` from `_files`: scripts/generate_stubs.py copies them into
-# the resource stubs, importing each name from where this module does.
-from ._files import DownloadedBytes, DownloadedFile, Progress, UploadSource
+from ._files import DownloadedBytes, DownloadedFile, UploadSource
 from ._progress import ProgressCallback
+from ._resources import AsyncResourceTree
 from ._types import Params
 
 __all__ = ["AsyncClient"]
@@ -104,7 +101,7 @@ class AsyncClient(BaseClient, AsyncResourceTree):
         offset: int = 0,
         page_size: int = DEFAULT_PAGE_SIZE,
         params: Params | None = None,
-        progress: bool | Progress | None = None,
+        progress: bool | ProgressCallback | None = None,
     ) -> AsyncPager:
         """A lazy async pager over the list endpoint ``path``; nothing is sent until it is
         iterated, counted or asked for its first record."""

@@ -3,7 +3,7 @@
 The content goes to a temporary file beside the destination, is flushed to disk, and is renamed
 onto the destination only when the writer's block succeeds; a failure (or Ctrl-C) removes the
 temporary file, so the destination holds the old content or the new, never half of either.
-(Downloads get the same guarantee in Rust: ``src/download.rs``.)
+(Downloads get the same guarantee in Rust: ``crates/core/src/files/download_target.rs``.)
 """
 
 from __future__ import annotations

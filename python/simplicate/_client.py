@@ -16,10 +16,7 @@ from ._base_client import (
     require_body,
 )
 from ._constants import DEFAULT_PAGE_SIZE
-
-# `_list`'s annotations name `Progress` from `_files`: scripts/generate_stubs.py copies them into
-# the resource stubs, importing each name from where this module does.
-from ._files import DownloadedBytes, DownloadedFile, Progress, UploadSource
+from ._files import DownloadedBytes, DownloadedFile, UploadSource
 from ._pager import Pager
 from ._progress import ProgressCallback
 from ._resources import Resource, ResourceTree
@@ -133,7 +130,7 @@ class Client(BaseClient, ResourceTree):
         offset: int = 0,
         page_size: int = DEFAULT_PAGE_SIZE,
         params: Params | None = None,
-        progress: bool | Progress | None = None,
+        progress: bool | ProgressCallback | None = None,
     ) -> Pager:
         """A lazy pager over the list endpoint ``path`` (what ``resource.list`` returns).
 

@@ -1,4 +1,5 @@
-"""Files in and out: chunked upload, documents, downloads (the Rust side is ``src/py/files.rs``).
+"""Files in and out: chunked upload, documents, downloads (the Rust side is
+``crates/py/src/files.rs``).
 
 This module checks a transfer's arguments and plans it, before anything is sent; the clients
 hand the plan to their native transport, sync or async, and present what it returns.
@@ -19,31 +20,10 @@ from typing import Any, BinaryIO, Union
 from ._exceptions import NotFoundError
 from ._progress import ProgressCallback, reporter
 
-__all__ = ["UPLOAD_DOC", "DownloadedBytes", "DownloadedFile", "Progress", "UploadSource"]
-
-Progress = ProgressCallback
-"""The old name of :data:`ProgressCallback`. The shipped resource stubs (``_resources.pyi``,
-``_async_resources.pyi``) import it from here, and ``scripts/generate_stubs.py`` places the
-names of the clients' ``_list`` annotations by the clients' imports, so it stays until those
-are regenerated with the new name."""
+__all__ = ["DownloadedBytes", "DownloadedFile", "UploadSource"]
 
 
 UploadSource = Union[str, "os.PathLike[str]", bytes, bytearray, memoryview, BinaryIO]
-
-UPLOAD_DOC = """Upload a file in chunks and return its ``upload_queue_id``.
-
-``source`` is a path, bytes-like, or a binary file object (seekable, so its size
-is known). It is read and base64-encoded one 375,000-byte slice at a time (500 kB
-of base64, the API's limit per chunk), so memory stays bounded whatever the size.
-Chunks go through the client's pacing and retries, and a chunk whose answer was
-lost is never appended twice: the upload resumes from the server's
-``file_size_current``. ``file_name`` defaults to the path's or file object's name
-(required for bytes). ``progress=True`` shows a tqdm bar (``pip install
-'simplicate[progress]'``), or pass ``progress=callable(done_bytes, total_bytes)``.
-Missing, unreadable, directory or empty sources raise before anything is sent.
-
-``client.upload`` is also the API's ``upload`` module: ``client.upload.chunked``
-reaches the raw endpoints."""
 
 
 class DownloadedBytes(bytes):

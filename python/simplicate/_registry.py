@@ -1,9 +1,10 @@
 """The endpoint registry as Python reads it: for each resource, its attribute names and the
 methods the resource tree gives it, with their docstrings.
 
-``_core.registry()`` (``src/registry.rs``) is the one table; this is the plan derived from it
-that both the runtime tree (``_resources/``) and its stubs (``scripts/generate_stubs.py``) are
-built from, so the two cannot disagree. It imports no client: the clients import the tree.
+``_core.registry()`` (``crates/api/src/registry.rs``) is the one table; this is the plan derived
+from it that both the runtime tree (``_resources/``) and its stubs
+(``scripts/generate_stubs.py``) are built from, so the two cannot disagree. It imports no
+client: the clients import the tree.
 """
 
 from __future__ import annotations

@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from ._async_pager import AsyncPager
-    from ._files import Progress, UploadSource
+    from ._files import UploadSource
     from ._pager import Pager
+    from ._progress import ProgressCallback
     from ._types import Params
 
 __all__ = ["AsyncRequester", "Requester"]
@@ -39,14 +40,14 @@ class Requester(Protocol):
         offset: int = ...,
         page_size: int = ...,
         params: Params | None = ...,
-        progress: bool | Progress | None = ...,
+        progress: bool | ProgressCallback | None = ...,
     ) -> Pager: ...
     def _upload(
         self,
         source: UploadSource,
         *,
         file_name: str | None = ...,
-        progress: bool | Progress | None = ...,
+        progress: bool | ProgressCallback | None = ...,
     ) -> str: ...
 
 
@@ -69,12 +70,12 @@ class AsyncRequester(Protocol):
         offset: int = ...,
         page_size: int = ...,
         params: Params | None = ...,
-        progress: bool | Progress | None = ...,
+        progress: bool | ProgressCallback | None = ...,
     ) -> AsyncPager: ...
     async def _upload(
         self,
         source: UploadSource,
         *,
         file_name: str | None = ...,
-        progress: bool | Progress | None = ...,
+        progress: bool | ProgressCallback | None = ...,
     ) -> str: ...

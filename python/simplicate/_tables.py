@@ -1,8 +1,8 @@
 """Tables from a pull: the checks and imports behind ``pager.to_arrow()``, ``to_pandas()`` and
 ``to_polars()`` (sync and async pagers alike).
 
-The table itself is built in Rust (``src/tabular/``) from the page bytes and arrives as a
-``_core.ArrowStream`` through the Arrow C stream interface (``__arrow_c_stream__``). pyarrow,
+The table itself is built in Rust (``crates/core/src/tabular/``) from the page bytes and arrives as
+a ``_core.ArrowStream`` through the Arrow C stream interface (``__arrow_c_stream__``). pyarrow,
 pandas and polars are optional extras, imported only when a table is asked for; options and
 imports are checked before any request is sent.
 

@@ -14,7 +14,8 @@ from ._base import AsyncModule, AsyncResource, Module, check_data, new_id
 from ._capabilities import SyncResource
 
 if TYPE_CHECKING:
-    from .._files import Progress, UploadSource
+    from .._files import UploadSource
+    from .._progress import ProgressCallback
     from .._requester import Requester
     from .._types import ParamValue
 
@@ -89,7 +90,7 @@ class Uploads(Module):
         source: UploadSource,
         *,
         file_name: str | None = None,
-        progress: bool | Progress | None = None,
+        progress: bool | ProgressCallback | None = None,
     ) -> str:
         """Upload a file in chunks and return its ``upload_queue_id``.
 
@@ -117,7 +118,7 @@ class AsyncUploads(AsyncModule):
         source: UploadSource,
         *,
         file_name: str | None = None,
-        progress: bool | Progress | None = None,
+        progress: bool | ProgressCallback | None = None,
     ) -> str:
         """Upload a file in chunks and return its ``upload_queue_id``.
 

@@ -29,8 +29,8 @@ from ._base import AsyncResource, Resource, check_data, new_id
 
 if TYPE_CHECKING:
     from .._async_pager import AsyncPager
-    from .._files import Progress
     from .._pager import Pager
+    from .._progress import ProgressCallback
     from .._requester import Requester
     from .._types import Params
 
@@ -81,7 +81,7 @@ class Listable(SyncResource):
         offset: int = 0,
         page_size: int = DEFAULT_PAGE_SIZE,
         params: Params | None = None,
-        progress: bool | Progress | None = None,
+        progress: bool | ProgressCallback | None = None,
     ) -> Pager:
         """The collection as a lazy pager: ``GET /{path}``.
 
@@ -118,7 +118,7 @@ class AsyncListable(AsyncResource):
         offset: int = 0,
         page_size: int = DEFAULT_PAGE_SIZE,
         params: Params | None = None,
-        progress: bool | Progress | None = None,
+        progress: bool | ProgressCallback | None = None,
     ) -> AsyncPager:
         """The collection as a lazy pager: ``GET /{path}``.
 
