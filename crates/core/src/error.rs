@@ -96,18 +96,84 @@ pub struct StatusError {
     pub retry_after: Option<std::time::Duration>,
 }
 
-/// Which Python exception class a status maps to; named here so the mapping is unit-tested.
-pub fn status_class_name(status: u16) -> &'static str {
-    match status {
-        400 => "BadRequestError",
-        401 => "AuthenticationError",
-        403 => "PermissionDeniedError",
-        404 => "NotFoundError",
-        422 => "UnprocessableEntityError",
-        429 => "RateLimitError",
-        503 => "ServiceUnavailableError",
-        500..=599 => "ServerError",
-        _ => "APIStatusError",
+/// The exception classes of `simplicate/_exceptions.py` that the core's errors map to, named here
+/// so the mapping is unit-tested without Python. The extension resolves each class once, by
+/// [`ErrorClass::name`], and indexes them by [`ErrorClass::index`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorClass {
+    Simplicate,
+    Configuration,
+    Connection,
+    Timeout,
+    Status,
+    Decode,
+    BadRequest,
+    Authentication,
+    PermissionDenied,
+    NotFound,
+    UnprocessableEntity,
+    RateLimit,
+    Server,
+    ServiceUnavailable,
+}
+
+impl ErrorClass {
+    /// Every class, in [`ErrorClass::index`] order.
+    pub const ALL: [ErrorClass; 14] = [
+        ErrorClass::Simplicate,
+        ErrorClass::Configuration,
+        ErrorClass::Connection,
+        ErrorClass::Timeout,
+        ErrorClass::Status,
+        ErrorClass::Decode,
+        ErrorClass::BadRequest,
+        ErrorClass::Authentication,
+        ErrorClass::PermissionDenied,
+        ErrorClass::NotFound,
+        ErrorClass::UnprocessableEntity,
+        ErrorClass::RateLimit,
+        ErrorClass::Server,
+        ErrorClass::ServiceUnavailable,
+    ];
+
+    /// Its position in [`ErrorClass::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The class's name in `simplicate._exceptions`.
+    pub fn name(self) -> &'static str {
+        match self {
+            ErrorClass::Simplicate => "SimplicateError",
+            ErrorClass::Configuration => "ConfigurationError",
+            ErrorClass::Connection => "APIConnectionError",
+            ErrorClass::Timeout => "APITimeoutError",
+            ErrorClass::Status => "APIStatusError",
+            ErrorClass::Decode => "DecodeError",
+            ErrorClass::BadRequest => "BadRequestError",
+            ErrorClass::Authentication => "AuthenticationError",
+            ErrorClass::PermissionDenied => "PermissionDeniedError",
+            ErrorClass::NotFound => "NotFoundError",
+            ErrorClass::UnprocessableEntity => "UnprocessableEntityError",
+            ErrorClass::RateLimit => "RateLimitError",
+            ErrorClass::Server => "ServerError",
+            ErrorClass::ServiceUnavailable => "ServiceUnavailableError",
+        }
+    }
+
+    /// The class for an answer with this status (outside 2xx).
+    pub fn for_status(status: u16) -> ErrorClass {
+        match status {
+            400 => ErrorClass::BadRequest,
+            401 => ErrorClass::Authentication,
+            403 => ErrorClass::PermissionDenied,
+            404 => ErrorClass::NotFound,
+            422 => ErrorClass::UnprocessableEntity,
+            429 => ErrorClass::RateLimit,
+            503 => ErrorClass::ServiceUnavailable,
+            500..=599 => ErrorClass::Server,
+            _ => ErrorClass::Status,
+        }
     }
 }
 
@@ -288,17 +354,28 @@ mod tests {
 
     #[test]
     fn statuses_map_to_the_documented_classes() {
-        assert_eq!(status_class_name(400), "BadRequestError");
-        assert_eq!(status_class_name(401), "AuthenticationError");
-        assert_eq!(status_class_name(403), "PermissionDeniedError");
-        assert_eq!(status_class_name(404), "NotFoundError");
-        assert_eq!(status_class_name(422), "UnprocessableEntityError");
-        assert_eq!(status_class_name(429), "RateLimitError");
-        assert_eq!(status_class_name(500), "ServerError");
-        assert_eq!(status_class_name(502), "ServerError");
-        assert_eq!(status_class_name(503), "ServiceUnavailableError");
-        assert_eq!(status_class_name(409), "APIStatusError");
-        assert_eq!(status_class_name(302), "APIStatusError");
+        assert_eq!(class_name(400), "BadRequestError");
+        assert_eq!(class_name(401), "AuthenticationError");
+        assert_eq!(class_name(403), "PermissionDeniedError");
+        assert_eq!(class_name(404), "NotFoundError");
+        assert_eq!(class_name(422), "UnprocessableEntityError");
+        assert_eq!(class_name(429), "RateLimitError");
+        assert_eq!(class_name(500), "ServerError");
+        assert_eq!(class_name(502), "ServerError");
+        assert_eq!(class_name(503), "ServiceUnavailableError");
+        assert_eq!(class_name(409), "APIStatusError");
+        assert_eq!(class_name(302), "APIStatusError");
+    }
+
+    fn class_name(status: u16) -> &'static str {
+        ErrorClass::for_status(status).name()
+    }
+
+    #[test]
+    fn all_lists_every_class_at_its_index() {
+        for (i, class) in ErrorClass::ALL.iter().enumerate() {
+            assert_eq!(class.index(), i, "{class:?}");
+        }
     }
 
     #[test]

@@ -1,14 +1,19 @@
 //! The single conversion from the core's `Error` to the Python exception tree defined in
-//! `simplicate/_exceptions.py`. Classes are looked up by name there, so the tree has one home.
+//! `simplicate/_exceptions.py`, so the tree has one home. Its classes are resolved once, on the
+//! first error, into a table indexed by [`ErrorClass`]; later errors only index it.
 
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyList};
 
 use crate::decode::parse_json;
-use simplicate_core::error::{status_class_name, Error, StatusError};
+use simplicate_core::error::{Error, ErrorClass, StatusError};
 
 const EXCEPTIONS_MODULE: &str = "simplicate._exceptions";
+
+/// The classes of [`EXCEPTIONS_MODULE`], in [`ErrorClass::ALL`] order.
+static CLASSES: PyOnceLock<Vec<Py<PyAny>>> = PyOnceLock::new();
 
 pub fn to_pyerr(py: Python<'_>, error: Error) -> PyErr {
     match build(py, error) {
@@ -18,17 +23,24 @@ pub fn to_pyerr(py: Python<'_>, error: Error) -> PyErr {
     }
 }
 
-fn class<'py>(py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
-    py.import(EXCEPTIONS_MODULE)?.getattr(name)
+fn class<'py>(py: Python<'py>, class: ErrorClass) -> PyResult<&'py Bound<'py, PyAny>> {
+    let classes = CLASSES.get_or_try_init(py, || {
+        let module = py.import(EXCEPTIONS_MODULE)?;
+        ErrorClass::ALL
+            .iter()
+            .map(|class| Ok(module.getattr(class.name())?.unbind()))
+            .collect::<PyResult<Vec<_>>>()
+    })?;
+    Ok(classes[class.index()].bind(py))
 }
 
 fn raise(
     py: Python<'_>,
-    name: &str,
+    class_: ErrorClass,
     message: String,
     kwargs: &Bound<'_, PyDict>,
 ) -> PyResult<PyErr> {
-    let instance = class(py, name)?.call((message,), Some(kwargs))?;
+    let instance = class(py, class_)?.call((message,), Some(kwargs))?;
     Ok(PyErr::from_value(instance))
 }
 
@@ -36,19 +48,19 @@ fn build(py: Python<'_>, error: Error) -> PyResult<PyErr> {
     let message = error.to_string();
     let kwargs = PyDict::new(py);
     match error {
-        Error::Config(_) => raise(py, "ConfigurationError", message, &kwargs),
+        Error::Config(_) => raise(py, ErrorClass::Configuration, message, &kwargs),
         Error::InvalidArgument(_) => Ok(PyValueError::new_err(message)),
         Error::Closed => Ok(PyRuntimeError::new_err(message)),
-        Error::Internal(_) => raise(py, "SimplicateError", message, &kwargs),
+        Error::Internal(_) => raise(py, ErrorClass::Simplicate, message, &kwargs),
         Error::Connection { method, url, .. } => {
             kwargs.set_item("method", method)?;
             kwargs.set_item("url", url)?;
-            raise(py, "APIConnectionError", message, &kwargs)
+            raise(py, ErrorClass::Connection, message, &kwargs)
         }
         Error::Timeout { method, url, .. } => {
             kwargs.set_item("method", method)?;
             kwargs.set_item("url", url)?;
-            raise(py, "APITimeoutError", message, &kwargs)
+            raise(py, ErrorClass::Timeout, message, &kwargs)
         }
         Error::Redirect {
             method,
@@ -61,7 +73,7 @@ fn build(py: Python<'_>, error: Error) -> PyResult<PyErr> {
             kwargs.set_item("status_code", status)?;
             kwargs.set_item("errors", Vec::<String>::new())?;
             kwargs.set_item("body", location)?;
-            raise(py, "APIStatusError", message, &kwargs)
+            raise(py, ErrorClass::Status, message, &kwargs)
         }
         Error::Decode {
             method,
@@ -72,17 +84,17 @@ fn build(py: Python<'_>, error: Error) -> PyResult<PyErr> {
             kwargs.set_item("method", method)?;
             kwargs.set_item("url", url)?;
             kwargs.set_item("status_code", status)?;
-            raise(py, "DecodeError", message, &kwargs)
+            raise(py, ErrorClass::Decode, message, &kwargs)
         }
         Error::Status(status) => {
-            let name = status_class_name(status.status);
+            let class_ = ErrorClass::for_status(status.status);
             kwargs.set_item("method", &status.method)?;
             kwargs.set_item("url", &status.url)?;
             kwargs.set_item("status_code", status.status)?;
             kwargs.set_item("errors", &status.errors)?;
             kwargs.set_item("error_details", error_details(py, &status)?)?;
             kwargs.set_item("body", status_body(py, &status))?;
-            raise(py, name, message, &kwargs)
+            raise(py, class_, message, &kwargs)
         }
     }
 }
