@@ -4,6 +4,11 @@ from collections.abc import Awaitable, Mapping, Sequence
 from typing import Any, Literal, TypedDict, final
 
 __all__ = [
+    "DEFAULT_MAX_RETRIES",
+    "DEFAULT_RETRY_BACKOFF",
+    "DEFAULT_RETRY_BACKOFF_MAX",
+    "MAX_PAGE_SIZE",
+    "UPLOAD_CHUNK_BYTES",
     "ArrowStream",
     "AsyncPageStream",
     "AsyncPager",
@@ -28,6 +33,13 @@ __all__ = [
 ]
 
 __version__: str
+
+# The numbers the core owns (`simplicate._constants` re-exports them with their meaning).
+MAX_PAGE_SIZE: int
+DEFAULT_MAX_RETRIES: int
+DEFAULT_RETRY_BACKOFF: float
+DEFAULT_RETRY_BACKOFF_MAX: float
+UPLOAD_CHUNK_BYTES: int
 
 @final
 class Transport:

@@ -35,6 +35,24 @@ use pyo3::prelude::*;
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    // The numbers the core owns, read by `simplicate/_constants.py` so each is stated once.
+    m.add("MAX_PAGE_SIZE", simplicate_core::pull::MAX_PAGE_SIZE)?;
+    m.add(
+        "DEFAULT_MAX_RETRIES",
+        simplicate_core::retry::DEFAULT_MAX_RETRIES,
+    )?;
+    m.add(
+        "DEFAULT_RETRY_BACKOFF",
+        simplicate_core::retry::DEFAULT_BASE.as_secs_f64(),
+    )?;
+    m.add(
+        "DEFAULT_RETRY_BACKOFF_MAX",
+        simplicate_core::retry::DEFAULT_CAP.as_secs_f64(),
+    )?;
+    m.add(
+        "UPLOAD_CHUNK_BYTES",
+        simplicate_core::files::upload_wire::CHUNK_RAW,
+    )?;
     m.add_class::<transport::PyTransport>()?;
     m.add_class::<fake::PyFakeServer>()?;
     m.add_class::<fake::PyFakeFault>()?;
