@@ -668,7 +668,7 @@ pub(crate) fn empty() -> Value {
 }
 
 #[cfg(test)]
-mod tests;
+mod tests_generator;
 #[cfg(test)]
 mod tests_hrm;
 #[cfg(test)]
