@@ -668,6 +668,8 @@ pub(crate) fn empty() -> Value {
 }
 
 #[cfg(test)]
+mod tests_formats;
+#[cfg(test)]
 mod tests_generator;
 #[cfg(test)]
 mod tests_hrm;
@@ -675,3 +677,9 @@ mod tests_hrm;
 mod tests_model;
 #[cfg(test)]
 mod tests_more;
+#[cfg(test)]
+mod tests_more_agreement;
+#[cfg(test)]
+mod tests_more_refs;
+#[cfg(test)]
+mod tests_refs;
