@@ -2,7 +2,7 @@
 //! endpoints whose records live in another collection (`sales/converttoproject/{id}` shows a
 //! sale), merges and merge comparisons, and ordering commands. Each answers in the shape the
 //! spec's result models give, from the fake's own data, so a client sees consistent state.
-//! Uploads, documents' files and timeline attachments are dispatched from here to `files.rs`.
+//! Uploads, documents' files and timeline attachments are dispatched from here to `files/`.
 //! `special` returns `None` for everything it does not own; `crud.rs` handles the rest.
 
 use axum::response::Response;
@@ -71,7 +71,7 @@ pub fn special(call: &Call) -> Option<Response> {
 }
 
 /// The chunked upload, documents backed by uploads, downloads and timeline attachments
-/// (`files.rs`). `None` leaves the request to the rest of `special`, then to CRUD: a
+/// (`files/`). `None` leaves the request to the rest of `special`, then to CRUD: a
 /// `documents/document` POST or PUT without `upload_queue_id` is a plain one.
 fn file_endpoints(call: &Call, key: (&str, &str), id: Option<&str>) -> Option<Response> {
     match (call.route, call.method, key) {

@@ -10,7 +10,7 @@
 //! (everything that is not plain CRUD).
 //!
 //! Order of the checks, each able to end the exchange: authentication (401), the server's rate
-//! limit (429, `ratelimit.rs`), injected faults (`faults.rs`), then routing.
+//! limit (429, `ratelimit.rs`), injected faults (`faults/`), then routing.
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -176,7 +176,7 @@ impl FakeServer {
         Arc::clone(&self.store)
     }
 
-    /// Adds a fault rule (checked after those injected before it); see `faults.rs`.
+    /// Adds a fault rule (checked after those injected before it); see `faults/`.
     pub fn inject(&self, options: FaultOptions) -> Result<FaultHandle, FaultError> {
         self.faults.inject(options)
     }

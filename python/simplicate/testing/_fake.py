@@ -349,7 +349,7 @@ class FakeSimplicate:
         for name, flag in (("drop_connection", drop_connection), ("truncate", truncate)):
             if not isinstance(flag, bool):
                 raise TypeError(f"{name} must be True or False, got {flag!r}")
-        # Ranges and combinations are checked by the server's own rules (crates/fake/src/faults.rs),
+        # Ranges and combinations are checked by the server's own rules (crates/fake/src/faults/),
         # whose messages name the argument.
         rule = self._running.inject(
             path_glob,

@@ -668,10 +668,18 @@ pub(crate) fn empty() -> Value {
 }
 
 #[cfg(test)]
-mod tests;
+mod tests_formats;
+#[cfg(test)]
+mod tests_generator;
 #[cfg(test)]
 mod tests_hrm;
 #[cfg(test)]
 mod tests_model;
 #[cfg(test)]
 mod tests_more;
+#[cfg(test)]
+mod tests_more_agreement;
+#[cfg(test)]
+mod tests_more_refs;
+#[cfg(test)]
+mod tests_refs;

@@ -3,8 +3,8 @@
 //!
 //! Shaped as the record table's GetDocument: `linked_to` is an object keyed like the POST body
 //! and the documentation's filter (`{"project_id": "project:..."}`), as `documents/document`.
-//! Module documents download (`documents/download/{id}`, files.rs generates their bytes from
-//! file name, title and id), so `file_size` is the length of what is served.
+//! Module documents download (`documents/download/{id}`, files/content.rs generates their bytes
+//! from file name, title and id), so `file_size` is the length of what is served.
 
 use serde_json::{Map, Value};
 

@@ -39,7 +39,7 @@ pub struct Store {
     /// Makes the seed records (its sizes were checked when the store was made).
     generator: Generator,
     inner: RwLock<Inner>,
-    /// Uploads and the bytes behind documents (`files.rs`), under a lock of their own.
+    /// Uploads and the bytes behind documents (`files/`), under a lock of their own.
     files: Files,
 }
 

@@ -1,4 +1,6 @@
-//! Shared by the fake server's integration tests (`fake_server.rs`, `fake_routes.rs`).
+//! Shared by the fake server's integration tests (`server_*.rs`, `routes_*.rs`, `files_*.rs`,
+//! `validate.rs`, `fidelity.rs`); `routes.rs` and `files.rs` here hold what only those groups
+//! share.
 //!
 //! The client here is a few lines of raw HTTP/1.1 on `std::net::TcpStream` rather than our own
 //! client or reqwest: the fake is the yardstick the real client is measured against, so it has
@@ -16,6 +18,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::{Map, Value};
 use simplicate_fake::{FakeConfig, FakeServer};
+
+pub mod files;
+pub mod routes;
 
 pub const KEY: &str = "test-key";
 pub const SECRET: &str = "test-secret";
