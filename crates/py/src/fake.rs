@@ -160,7 +160,7 @@ impl PyFakeServer {
         self.with(|s| Ok(s.rate_limit()))
     }
 
-    /// Add a fault rule; the semantics and validation are in `simplicate-fake`'s `faults.rs`.
+    /// Add a fault rule; the semantics and validation are in `simplicate-fake`'s `faults/`.
     #[pyo3(signature = (
         path_glob="*", *, method=None, times=Some(1), rate=None, delay=None, status=None,
         body=None, content_type=None, retry_after=None, drop_connection=false, truncate=false
