@@ -4,7 +4,7 @@
 //! only registers the classes and functions.
 //!
 //! The only crate that knows pyo3, and the only one with `unsafe` code: the JSON decoder
-//! (`json_decode`), which builds Python objects through the C API, allowed there alone.
+//! (`json`), which builds Python objects through the C API, allowed there alone.
 
 #![deny(unsafe_code)]
 
@@ -16,7 +16,7 @@ mod errors;
 mod fake;
 mod files;
 #[allow(unsafe_code)] // builds Python objects through the C API; see its module docs
-mod json_decode;
+mod json;
 mod outcome;
 mod pager;
 mod params;
