@@ -1,5 +1,5 @@
-//! Response bytes → Python objects, straight from the bytes (`json`), no `serde_json::Value`
-//! between.
+//! Response bytes → Python objects, straight from the bytes (our decoder in `json/`), no
+//! `serde_json::Value` between.
 
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
