@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections.abc import Iterable
 
 import pytest
 
@@ -29,9 +30,10 @@ TRUNCATED = [
 ]
 
 
-def failures(stream: object, limit: int = 5) -> list[str]:
+def failures(stream: Iterable[bytes], limit: int = 5) -> list[str]:
+    """The first mismatches in `stream`, each with the document that shows it."""
     found = []
-    for doc in stream:  # type: ignore[attr-defined]
+    for doc in stream:
         problem = check(decode, doc)
         if problem is not None:
             found.append(f"{doc[:300]!r}: {problem}")
