@@ -313,7 +313,7 @@ def parse_query(pairs: Sequence[tuple[str, str]]) -> _ParsedQuery:
     """
 
 def _decode_json(data: bytes) -> Any:
-    """The response decoder (our own, ``src/py/json_decode.rs``), exposed for benchmarks
+    """The response decoder (our own, ``crates/py/src/json/``), exposed for benchmarks
     against other decoders."""
 
 def drain_runtime(timeout_s: float = 2.0) -> int:

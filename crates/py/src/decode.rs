@@ -1,5 +1,5 @@
-//! Response bytes → Python objects, straight from the bytes (`json_decode`), no `serde_json::Value`
-//! between.
+//! Response bytes → Python objects, straight from the bytes (our decoder in `json/`), no
+//! `serde_json::Value` between.
 
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -10,7 +10,7 @@ use simplicate_core::transport::ApiResponse;
 /// Parse any JSON document into Python objects. Keys (and short values) are cached: records repeat
 /// the same field names on every row, and reusing the strings saves both time and memory.
 pub fn parse_json<'py>(py: Python<'py>, bytes: &[u8]) -> Result<Bound<'py, PyAny>, String> {
-    crate::json_decode::decode(py, bytes)
+    crate::json::decode(py, bytes)
 }
 
 /// `_core._decode_json(bytes)`: the decoder every response goes through, for benchmarks that

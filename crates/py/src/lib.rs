@@ -3,8 +3,9 @@
 //! release, error mapping, decoding to Python objects. No API logic lives here; `_core` below
 //! only registers the classes and functions.
 //!
-//! The only crate that knows pyo3, and the only one with `unsafe` code: the JSON decoder
-//! (`json_decode`), which builds Python objects through the C API, allowed there alone.
+//! The only crate that knows pyo3, and the only one with `unsafe` code: the JSON decoder's
+//! `json/objects.rs`, which builds Python objects through the C API, allowed there alone (see
+//! `json/mod.rs`).
 
 #![deny(unsafe_code)]
 
@@ -15,8 +16,7 @@ mod encode;
 mod errors;
 mod fake;
 mod files;
-#[allow(unsafe_code)] // builds Python objects through the C API; see its module docs
-mod json_decode;
+mod json;
 mod outcome;
 mod pager;
 mod params;
