@@ -405,8 +405,8 @@ class AsyncPager:
 
 @final
 class AsyncPageStream:
-    """One pass: each ``__anext__`` resolves to a page's new records (possibly an empty list
-    when a page held only repeats); prefetches one page ahead."""
+    """One pass: each ``__anext__`` resolves to a page's new records (never empty: a page of
+    nothing but repeats is skipped); prefetches one page ahead."""
 
     def __aiter__(self) -> AsyncPageStream: ...
     def __anext__(self) -> Awaitable[list[dict[str, Any]]]: ...

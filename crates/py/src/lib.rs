@@ -18,13 +18,12 @@ mod files;
 #[allow(unsafe_code)] // builds Python objects through the C API; see its module docs
 mod json_decode;
 mod outcome;
-mod pager;
 mod params;
 mod progress;
+mod pull;
 mod pytypes;
 mod query;
 mod registry;
-mod table;
 #[cfg(test)]
 mod test_python;
 mod transport;
@@ -38,12 +37,12 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<transport::PyTransport>()?;
     m.add_class::<fake::PyFakeServer>()?;
     m.add_class::<fake::PyFakeFault>()?;
-    m.add_class::<pager::PyPager>()?;
-    m.add_class::<pager::PyPageStream>()?;
+    m.add_class::<pull::sync::PyPager>()?;
+    m.add_class::<pull::sync::PyPageStream>()?;
     m.add_class::<arrow::PyArrowStream>()?;
     m.add_class::<aio::PyAsyncTransport>()?;
-    m.add_class::<aio::PyAsyncPager>()?;
-    m.add_class::<aio::PyAsyncPageStream>()?;
+    m.add_class::<pull::aio::PyAsyncPager>()?;
+    m.add_class::<pull::aio::PyAsyncPageStream>()?;
     m.add_function(wrap_pyfunction!(registry::registry, m)?)?;
     m.add_function(wrap_pyfunction!(registry::is_item_get, m)?)?;
     m.add_function(wrap_pyfunction!(query::build_query, m)?)?;

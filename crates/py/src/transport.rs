@@ -13,8 +13,9 @@ use crate::decode::decode_envelope;
 use crate::encode::encode_json;
 use crate::errors::to_pyerr;
 use crate::outcome;
-use crate::pager::PyPager;
 use crate::params::encode_params;
+use crate::pull::sync::PyPager;
+use crate::pull::Pull;
 use crate::wait::wait;
 use simplicate_core::config::resolve_base_url;
 use simplicate_core::error::Error;
@@ -161,7 +162,8 @@ impl PyTransport {
             limit,
             offset,
         };
-        PyPager::new(py, self.inner.clone(), path.to_owned(), query, plan)
+        let pull = Pull::new(py, self.inner.clone(), path.to_owned(), query, plan)?;
+        Ok(PyPager::new(pull))
     }
 
     fn close(&self) {

@@ -1,21 +1,5 @@
-//! The arithmetic of a lazy pull: which page to ask for next, when to stop, and which records
-//! are repeats — pure Rust, so `cargo test` covers it; the extension's `pager.rs` drives it.
-//!
-//! A pull asks for pages of `page_size` rows (at most 100) starting at `offset`, and stops at
-//! the first of: a short page, the collection's count (from `metadata=count` on the first
-//! request), or `limit` delivered records. Pulling N records therefore costs ceil(N/100)
-//! requests and no more.
-//!
-//! Offset paging over data that changes during the pull: a record created before the current
-//! offset pushes the rows behind it one place on, so the next page repeats the previous page's
-//! last row; a record deleted before the offset pulls them back, so one row is never seen. The
-//! API offers no cursor, so the pager does what it can without extra requests: it drops ids it
-//! delivered on the previous page (repeats from creates) and, since each repeat means the rows
-//! to read grew by one, moves the count-based end of the pull on by as many; when the caller
-//! sorts, it appends
-//! `id` as the last sort key so rows that tie on the caller's keys keep one order across pages.
-//! Rows skipped because of deletes cannot be recovered by offset paging; callers that must see
-//! every change use the documented `q[updated_at][ge]=...` tracking pattern.
+//! Where a pull stands ([`PullCursor`]: next offset and size, when to stop) and which ids it
+//! delivered last ([`RecentIds`]); the engine (`engine.rs`) combines the two.
 
 use std::collections::{HashSet, VecDeque};
 
@@ -29,6 +13,15 @@ pub struct PagePlan {
     pub limit: Option<usize>,
     /// Offset of the first row of the pull.
     pub offset: usize,
+}
+
+impl PagePlan {
+    /// Rows the first page asks for (at least one, so even `limit=0` can be counted).
+    pub fn first_size(&self) -> usize {
+        self.page_size
+            .min(self.limit.unwrap_or(usize::MAX))
+            .clamp(1, MAX_PAGE_SIZE)
+    }
 }
 
 /// Where a pull stands.
