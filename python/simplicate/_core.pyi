@@ -62,13 +62,17 @@ class Transport:
     def pager(
         self,
         path: str,
-        query: list[tuple[str, str]],
         *,
-        page_size: int,
+        filter: Mapping[str, Any] | None = None,
+        select: str | Sequence[str] | None = None,
+        sort: str | Sequence[str] | None = None,
         limit: int | None = None,
-        offset: int = 0,
+        offset: int,
+        page_size: int,
+        params: Any = None,
     ) -> Pager:
-        """A lazy pager over a list endpoint."""
+        """A lazy pager over a list endpoint: ``Client._list``'s arguments, each checked here
+        (as :func:`build_query` checks ``filter``/``select``/``sort``), before any request."""
     def close(self) -> None:
         """Drop the connection pool; later requests raise RuntimeError."""
     @property
@@ -349,12 +353,16 @@ class AsyncTransport:
     def pager(
         self,
         path: str,
-        query: Sequence[tuple[str, str]],
         *,
-        page_size: int,
+        filter: Mapping[str, Any] | None = None,
+        select: str | Sequence[str] | None = None,
+        sort: str | Sequence[str] | None = None,
         limit: int | None = None,
-        offset: int = 0,
-    ) -> AsyncPager: ...
+        offset: int,
+        page_size: int,
+        params: Any = None,
+    ) -> AsyncPager:
+        """As ``Transport.pager``."""
     def upload(
         self,
         *,

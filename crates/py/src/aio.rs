@@ -32,9 +32,8 @@ use crate::errors::to_pyerr;
 use crate::files::{DownloadJob, UploadJob};
 use crate::outcome;
 use crate::pull::aio::PyAsyncPager;
-use crate::pull::Pull;
+use crate::pull::args::PullArgs;
 use crate::transport::{build_request, PyTransport};
-use simplicate_core::pull::PagePlan;
 use simplicate_core::runtime;
 use simplicate_core::transport::{Outcome, Transport};
 
@@ -210,24 +209,33 @@ impl PyAsyncTransport {
         )
     }
 
-    /// A lazy async pager over a list endpoint; `query` holds the filter/select/sort pairs.
-    #[pyo3(signature = (path, query, *, page_size, limit=None, offset=0))]
+    /// A lazy async pager over the list endpoint `path`: the arguments of
+    /// `AsyncClient._list`, checked here as for `Transport.pager`.
+    #[pyo3(signature = (path, *, filter=None, select=None, sort=None, limit=None, offset, page_size, params=None))]
+    #[allow(clippy::too_many_arguments)] // one keyword per argument of `list()`
     fn pager(
         &self,
         py: Python<'_>,
-        path: &str,
-        query: Vec<(String, String)>,
-        page_size: usize,
-        limit: Option<usize>,
-        offset: usize,
+        path: &Bound<'_, PyAny>,
+        filter: Option<&Bound<'_, PyAny>>,
+        select: Option<&Bound<'_, PyAny>>,
+        sort: Option<&Bound<'_, PyAny>>,
+        limit: Option<&Bound<'_, PyAny>>,
+        offset: &Bound<'_, PyAny>,
+        page_size: &Bound<'_, PyAny>,
+        params: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<PyAsyncPager> {
-        let plan = PagePlan {
-            page_size,
+        let args = PullArgs {
+            path,
+            filter,
+            select,
+            sort,
             limit,
             offset,
+            page_size,
+            params,
         };
-        let pull = Pull::new(py, self.inner.clone(), path.to_owned(), query, plan)?;
-        Ok(PyAsyncPager::new(pull))
+        Ok(PyAsyncPager::new(args.into_pull(py, self.inner.clone())?))
     }
 
     /// Upload a file in chunks (as `_core.upload`); an awaitable of the `upload_queue_id`.

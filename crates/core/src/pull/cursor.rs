@@ -3,6 +3,8 @@
 
 use std::collections::{HashSet, VecDeque};
 
+use simplicate_api::query::SortKey;
+
 /// The API's maximum (and our default) page size.
 pub const MAX_PAGE_SIZE: usize = 100;
 
@@ -144,21 +146,13 @@ impl RecentIds {
     }
 }
 
-/// `sort=` with `id` appended as the final key (unless it is there), so ties keep one order
-/// across pages. Empty when there is no sort.
-pub fn with_tiebreak(sort: &str) -> String {
-    let keys: Vec<&str> = sort
-        .split(',')
-        .map(str::trim)
-        .filter(|k| !k.is_empty())
-        .collect();
-    if keys.is_empty() {
-        return String::new();
+/// Append `id` as the final sort key (unless a key sorts by it already), so rows that tie on
+/// the caller's keys keep one order across pages. No sort, no tiebreak: the API's own order is
+/// stable.
+pub fn add_tiebreak(sort: &mut Vec<SortKey>) {
+    if !sort.is_empty() && !sort.iter().any(|key| key.field == "id") {
+        sort.push(SortKey::asc("id"));
     }
-    if keys.iter().any(|k| k.trim_start_matches('-') == "id") {
-        return keys.join(",");
-    }
-    format!("{},id", keys.join(","))
 }
 
 #[cfg(test)]
@@ -260,9 +254,18 @@ mod tests {
 
     #[test]
     fn tiebreak() {
-        assert_eq!(with_tiebreak(""), "");
-        assert_eq!(with_tiebreak("-updated_at"), "-updated_at,id");
-        assert_eq!(with_tiebreak("name, -id"), "name,-id");
-        assert_eq!(with_tiebreak("id"), "id");
+        let tiebroken = |keys: &[SortKey]| {
+            let mut keys = keys.to_vec();
+            add_tiebreak(&mut keys);
+            keys
+        };
+        assert_eq!(tiebroken(&[]), []);
+        assert_eq!(
+            tiebroken(&[SortKey::desc("updated_at")]),
+            [SortKey::desc("updated_at"), SortKey::asc("id")]
+        );
+        let named = [SortKey::asc("name"), SortKey::desc("id")];
+        assert_eq!(tiebroken(&named), named);
+        assert_eq!(tiebroken(&[SortKey::asc("id")]), [SortKey::asc("id")]);
     }
 }

@@ -23,5 +23,5 @@
 mod cursor;
 mod engine;
 
-pub use cursor::{with_tiebreak, PagePlan, PullCursor, RecentIds, MAX_PAGE_SIZE};
+pub use cursor::{add_tiebreak, PagePlan, PullCursor, RecentIds, MAX_PAGE_SIZE};
 pub use engine::{PageRequest, PullEngine, Verdict};

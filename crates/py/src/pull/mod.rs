@@ -1,4 +1,4 @@
-//! The lazy pull behind `resource.list(...)`: `_core.Pager` / `_core.PageStream` (`sync.rs`),
+//! The lazy pull behind `resource.list(...)`: its arguments (`args.rs`), `_core.Pager` / `_core.PageStream` (`sync.rs`),
 //! `_core.AsyncPager` / `_core.AsyncPageStream` (`aio.rs`), and the table build behind
 //! `to_arrow()` (`table.rs`).
 //!
@@ -12,6 +12,7 @@
 //! with the GIL released, the async one on the runtime.
 
 pub(crate) mod aio;
+pub(crate) mod args;
 pub(crate) mod sync;
 pub(crate) mod table;
 
@@ -24,10 +25,9 @@ use tokio::task::JoinHandle;
 
 use crate::decode::decode_envelope;
 use crate::errors::to_pyerr;
+use simplicate_api::query::Query;
 use simplicate_core::error::Result;
-use simplicate_core::pull::{
-    with_tiebreak, PagePlan, PageRequest, PullEngine, Verdict, MAX_PAGE_SIZE,
-};
+use simplicate_core::pull::{add_tiebreak, PagePlan, PageRequest, PullEngine, Verdict};
 use simplicate_core::runtime;
 use simplicate_core::transport::{ApiRequest, ApiResponse, Outcome, Transport};
 
@@ -44,24 +44,20 @@ pub(crate) struct Pull {
 }
 
 impl Pull {
-    /// Check the caller's query (the pager owns limit, offset and metadata) and add the `id`
-    /// tiebreak to a sort.
+    /// A pull of `query` (filters, select, sort; validated) and the caller's raw `params`
+    /// (sent after it). The pager owns limit, offset and metadata; a sort gets `id` as its
+    /// last key, as a model sort key (a `sort` in `params` is read into the model for that).
     pub(crate) fn new(
         py: Python<'_>,
         transport: Arc<Transport>,
         path: String,
-        mut query: Vec<(String, String)>,
+        mut query: Query,
+        mut params: Vec<(String, String)>,
         plan: PagePlan,
     ) -> PyResult<Pull> {
-        if !(1..=MAX_PAGE_SIZE).contains(&plan.page_size) {
-            return Err(PyValueError::new_err(format!(
-                "page_size must be between 1 and {MAX_PAGE_SIZE}, got {}",
-                plan.page_size
-            )));
-        }
         let probe = ApiRequest::new(reqwest::Method::GET, path.clone());
         transport.url_for(&probe).map_err(|e| to_pyerr(py, e))?;
-        for (key, value) in query.iter_mut() {
+        for (key, value) in &mut params {
             match key.as_str() {
                 "limit" | "offset" | "metadata" => {
                     return Err(PyValueError::new_err(format!(
@@ -69,15 +65,18 @@ impl Pull {
                          page_size=...) and pager.count()"
                     )))
                 }
-                "sort" => *value = with_tiebreak(value),
+                "sort" => tiebreak_raw(value),
                 _ => {}
             }
         }
-        query.retain(|(key, value)| key != "sort" || !value.is_empty());
+        params.retain(|(key, value)| key != "sort" || !value.is_empty());
+        add_tiebreak(&mut query.sort);
+        let mut pairs = query.to_pairs();
+        pairs.extend(params);
         Ok(Pull {
             transport,
             path,
-            query,
+            query: pairs,
             plan,
         })
     }
@@ -100,6 +99,20 @@ impl Pull {
         let transport = self.transport.clone();
         let request = self.request(page);
         Ok(runtime::get()?.spawn(async move { transport.send(request).await }))
+    }
+}
+
+/// A raw `params` sort, tiebroken through the model; one the model cannot read is sent as
+/// written, for the server to judge.
+fn tiebreak_raw(value: &mut String) {
+    if let Ok(mut sort) = Query::from_pairs([("sort", value.as_str())]) {
+        add_tiebreak(&mut sort.sort);
+        *value = sort
+            .to_pairs()
+            .into_iter()
+            .find(|(key, _)| key == "sort")
+            .map(|(_, sort)| sort)
+            .unwrap_or_default();
     }
 }
 
