@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::exceptions::{PyOverflowError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyInt, PyString};
 
@@ -73,23 +73,16 @@ fn count(name: &str, value: &Bound<'_, PyAny>) -> PyResult<usize> {
 }
 
 fn page_size(value: &Bound<'_, PyAny>) -> PyResult<usize> {
-    count("page_size", value.clone().as_any())
-        .or_else(|e| {
-            // An int too large for usize is just out of range.
-            if e.is_instance_of::<pyo3::exceptions::PyOverflowError>(value.py()) {
-                Ok(usize::MAX)
-            } else {
-                Err(e)
-            }
-        })
-        .and_then(|size| {
-            if (1..=MAX_PAGE_SIZE).contains(&size) {
-                Ok(size)
-            } else {
-                Err(PyValueError::new_err(format!(
-                    "page_size must be between 1 and {MAX_PAGE_SIZE}, got {}",
-                    value.str()?
-                )))
-            }
-        })
+    let size = match count("page_size", value) {
+        // An int too large for usize is just out of range.
+        Err(e) if e.is_instance_of::<PyOverflowError>(value.py()) => usize::MAX,
+        other => other?,
+    };
+    if (1..=MAX_PAGE_SIZE).contains(&size) {
+        return Ok(size);
+    }
+    Err(PyValueError::new_err(format!(
+        "page_size must be between 1 and {MAX_PAGE_SIZE}, got {}",
+        value.str()?
+    )))
 }
