@@ -13,7 +13,7 @@ from typing import Any, BinaryIO
 
 from . import _core, _files
 from ._async_pager import AsyncPager
-from ._base_client import BaseClient, one_record, pull_arguments, request_arguments, require_body
+from ._base_client import BaseClient, one_record, request_arguments, require_body
 from ._constants import DEFAULT_PAGE_SIZE
 from ._files import DownloadedBytes, DownloadedFile, UploadSource
 from ._progress import ProgressCallback
@@ -105,9 +105,17 @@ class AsyncClient(BaseClient, AsyncResourceTree):
     ) -> AsyncPager:
         """A lazy async pager over the list endpoint ``path``; nothing is sent until it is
         iterated, counted or asked for its first record."""
-        pull = pull_arguments(path, filter, select, sort, limit, offset, page_size, params)
-        native = self._native.pager(**pull)
-        return AsyncPager(native, limit=pull["limit"], offset=pull["offset"], progress=progress)
+        native = self._native.pager(
+            path,
+            filter=filter,
+            select=select,
+            sort=sort,
+            limit=limit,
+            offset=offset,
+            page_size=page_size,
+            params=params,
+        )
+        return AsyncPager(native, limit=limit, offset=offset, progress=progress)
 
     async def upload_document(
         self,

@@ -153,10 +153,7 @@ class _Pages:
             self._total = self._pager._expected(await self._pager._native.count())
             report(0, self._total)
         try:
-            while True:
-                page = await self._stream.__anext__()
-                if page:  # a page of nothing but repeats is skipped
-                    break
+            page = await self._stream.__anext__()  # never empty: Rust skips all-repeat pages
         except BaseException:
             self.close()
             raise

@@ -1,6 +1,6 @@
 """What :class:`simplicate.Client` and :class:`simplicate.AsyncClient` share: the configuration
 (arguments, environment fallbacks, their checks), the native transport built from it, and the
-checks of a call's arguments.
+checks of a call's arguments (a list call's are checked by the native ``pager(...)`` itself).
 
 The clients differ only in how they wait: ``Client`` calls the native ``Transport`` directly,
 ``AsyncClient`` wraps the same kind of transport in a native ``AsyncTransport``. Every check
@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import os
 import platform
-from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 from . import _core
 from ._constants import (
     DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_MAX_RETRIES,
-    DEFAULT_PAGE_SIZE,
     DEFAULT_RATE_BURST,
     DEFAULT_RATE_LIMIT,
     DEFAULT_RETRY_BACKOFF,
@@ -30,7 +28,7 @@ from ._constants import (
     ENV_DOMAIN,
 )
 from ._exceptions import ConfigurationError
-from ._types import Params, PathLike
+from ._types import PathLike
 
 __all__ = ["BaseClient"]
 
@@ -162,10 +160,6 @@ def count(name: str, value: object) -> int:
     return value
 
 
-def _optional_count(name: str, value: object) -> int | None:
-    return None if value is None else count(name, value)
-
-
 def request_arguments(method: object, path: object, max_retries: object) -> tuple[str, int | None]:
     """A request's method (upper case) and per-call ``max_retries``, checked."""
     if not isinstance(method, str) or method.upper() not in METHODS:
@@ -173,37 +167,6 @@ def request_arguments(method: object, path: object, max_retries: object) -> tupl
     if not isinstance(path, str):
         raise TypeError(f"path must be a str, got {type(path).__name__}")
     return method.upper(), None if max_retries is None else count("max_retries", max_retries)
-
-
-def pull_arguments(
-    path: object,
-    filter: Mapping[str, Any] | None,
-    select: str | Sequence[str] | None,
-    sort: str | Sequence[str] | None,
-    limit: object,
-    offset: object,
-    page_size: object,
-    params: Params | None,
-) -> dict[str, Any]:
-    """A list call's arguments checked (each error names its argument, before any request)
-    and turned into the native ``pager(...)`` keywords."""
-    if not isinstance(path, str):
-        raise TypeError(f"path must be a str, got {type(path).__name__}")
-    checked_limit = _optional_count("limit", limit)
-    checked_offset = count("offset", offset)
-    checked_page_size = count("page_size", page_size)
-    if not 1 <= checked_page_size <= DEFAULT_PAGE_SIZE:
-        raise ValueError(f"page_size must be between 1 and 100, got {checked_page_size}")
-    query = _core.build_query(filter, select, sort)
-    if params is not None:
-        query.extend(_core.encode_params(params))
-    return {
-        "path": path,
-        "query": query,
-        "page_size": checked_page_size,
-        "limit": checked_limit,
-        "offset": checked_offset,
-    }
 
 
 def one_record(path: str, data: Any) -> Any:

@@ -11,7 +11,6 @@ from . import _core, _files, _incremental
 from ._base_client import (
     BaseClient,
     one_record,
-    pull_arguments,
     request_arguments,
     require_body,
 )
@@ -137,9 +136,17 @@ class Client(BaseClient, ResourceTree):
         Bad arguments raise here, before any request: the pager sends nothing until it is
         iterated, counted or asked for its first record.
         """
-        pull = pull_arguments(path, filter, select, sort, limit, offset, page_size, params)
-        native = self._transport.pager(**pull)
-        return Pager(native, limit=pull["limit"], offset=pull["offset"], progress=progress)
+        native = self._transport.pager(
+            path,
+            filter=filter,
+            select=select,
+            sort=sort,
+            limit=limit,
+            offset=offset,
+            page_size=page_size,
+            params=params,
+        )
+        return Pager(native, limit=limit, offset=offset, progress=progress)
 
     def _upload(
         self,

@@ -74,13 +74,17 @@ class Transport:
     def pager(
         self,
         path: str,
-        query: list[tuple[str, str]],
         *,
-        page_size: int,
+        filter: Mapping[str, Any] | None = None,
+        select: str | Sequence[str] | None = None,
+        sort: str | Sequence[str] | None = None,
         limit: int | None = None,
-        offset: int = 0,
+        offset: int,
+        page_size: int,
+        params: Any = None,
     ) -> Pager:
-        """A lazy pager over a list endpoint."""
+        """A lazy pager over a list endpoint: ``Client._list``'s arguments, each checked here
+        (as :func:`build_query` checks ``filter``/``select``/``sort``), before any request."""
     def close(self) -> None:
         """Drop the connection pool; later requests raise RuntimeError."""
     @property
@@ -361,12 +365,16 @@ class AsyncTransport:
     def pager(
         self,
         path: str,
-        query: Sequence[tuple[str, str]],
         *,
-        page_size: int,
+        filter: Mapping[str, Any] | None = None,
+        select: str | Sequence[str] | None = None,
+        sort: str | Sequence[str] | None = None,
         limit: int | None = None,
-        offset: int = 0,
-    ) -> AsyncPager: ...
+        offset: int,
+        page_size: int,
+        params: Any = None,
+    ) -> AsyncPager:
+        """As ``Transport.pager``."""
     def upload(
         self,
         *,
@@ -417,8 +425,8 @@ class AsyncPager:
 
 @final
 class AsyncPageStream:
-    """One pass: each ``__anext__`` resolves to a page's new records (possibly an empty list
-    when a page held only repeats); prefetches one page ahead."""
+    """One pass: each ``__anext__`` resolves to a page's new records (never empty: a page of
+    nothing but repeats is skipped); prefetches one page ahead."""
 
     def __aiter__(self) -> AsyncPageStream: ...
     def __anext__(self) -> Awaitable[list[dict[str, Any]]]: ...

@@ -6,7 +6,7 @@
 //! - `limiter`: pacing to the API's requests-per-minute allowance
 //! - `retry`: which failures are retried, and how long to wait
 //! - `runtime`: the one process-wide tokio runtime, rebuilt after `fork`
-//! - `pull`: the arithmetic of a lazy pull (next page, when to stop, repeats)
+//! - `pull`: the state machine of a lazy pull (next page, when to stop, repeats)
 //! - `files`: the chunked-upload and streamed-download loops, and their wire details
 //! - `tabular`: page bytes → one Arrow table
 //! - `error`: the one error type

@@ -12,8 +12,8 @@ use pyo3::types::PyCapsule;
 
 use crate::errors::to_pyerr;
 use crate::outcome::log_retries;
-use crate::pager::Pull;
-use crate::table::Pulled;
+use crate::pull::table::Pulled;
+use crate::pull::Pull;
 use simplicate_core::tabular::{ListMode, ModelSchema, Options, Table};
 
 /// The table options, checked (a bad value names its argument). `schema="model"` takes the

@@ -10,11 +10,9 @@ use std::sync::Arc;
 
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use tokio::task::JoinHandle;
 
 use crate::errors::to_pyerr;
-use crate::wait::{spawn, wait};
-use simplicate_core::error::Result;
+use crate::wait::wait;
 use simplicate_core::transport::{ApiRequest, ApiResponse, Outcome, RetryNote, Transport};
 
 static LOGGER: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
@@ -28,15 +26,6 @@ pub fn send(
 ) -> PyResult<ApiResponse> {
     let outcome = wait(py, async move { Ok(transport.send(request).await) })?;
     finish(py, outcome)
-}
-
-/// Start sending in the background (a prefetch); collect it with `wait_task` then `finish`.
-pub fn start(
-    py: Python<'_>,
-    transport: Arc<Transport>,
-    request: ApiRequest,
-) -> PyResult<JoinHandle<Result<Outcome>>> {
-    spawn(py, async move { Ok(transport.send(request).await) })
 }
 
 pub fn finish(py: Python<'_>, outcome: Outcome) -> PyResult<ApiResponse> {

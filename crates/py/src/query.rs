@@ -74,6 +74,16 @@ pub fn build_query(
     select: Option<&Bound<'_, PyAny>>,
     sort: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Vec<(String, String)>> {
+    Ok(query_from(filter, select, sort)?.to_pairs())
+}
+
+/// `filter=`, `select=` and `sort=` as the query model, validated (what `build_query` sends,
+/// and what a pager starts from).
+pub(crate) fn query_from(
+    filter: Option<&Bound<'_, PyAny>>,
+    select: Option<&Bound<'_, PyAny>>,
+    sort: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Query> {
     let mut query = Query::default();
     if let Some(filter) = filter {
         add_filters(&mut query, filter)?;
@@ -89,7 +99,7 @@ pub fn build_query(
     query
         .validate()
         .map_err(|e| PyValueError::new_err(e.to_string()))?;
-    Ok(query.to_pairs())
+    Ok(query)
 }
 
 /// What the fake server reads from these pairs, as plain Python (a debugging aid).

@@ -13,12 +13,12 @@ use crate::decode::decode_envelope;
 use crate::encode::encode_json;
 use crate::errors::to_pyerr;
 use crate::outcome;
-use crate::pager::PyPager;
 use crate::params::encode_params;
+use crate::pull::args::PullArgs;
+use crate::pull::sync::PyPager;
 use crate::wait::wait;
 use simplicate_core::config::resolve_base_url;
 use simplicate_core::error::Error;
-use simplicate_core::pull::PagePlan;
 use simplicate_core::retry::{RetryPolicy, DEFAULT_BASE, DEFAULT_CAP, DEFAULT_MAX_RETRIES};
 use simplicate_core::transport::{ApiRequest, Transport, TransportConfig};
 
@@ -145,23 +145,33 @@ impl PyTransport {
         decode_envelope(py, &response).map_err(|e| to_pyerr(py, e))
     }
 
-    /// A lazy pager over a list endpoint; `query` holds the filter/select/sort pairs.
-    #[pyo3(signature = (path, query, *, page_size, limit=None, offset=0))]
+    /// A lazy pager over the list endpoint `path`: the arguments of `Client._list` (see
+    /// `pull/args.rs`), checked here, before any request.
+    #[pyo3(signature = (path, *, filter=None, select=None, sort=None, limit=None, offset, page_size, params=None))]
+    #[allow(clippy::too_many_arguments)] // one keyword per argument of `list()`
     fn pager(
         &self,
         py: Python<'_>,
-        path: &str,
-        query: Vec<(String, String)>,
-        page_size: usize,
-        limit: Option<usize>,
-        offset: usize,
+        path: &Bound<'_, PyAny>,
+        filter: Option<&Bound<'_, PyAny>>,
+        select: Option<&Bound<'_, PyAny>>,
+        sort: Option<&Bound<'_, PyAny>>,
+        limit: Option<&Bound<'_, PyAny>>,
+        offset: &Bound<'_, PyAny>,
+        page_size: &Bound<'_, PyAny>,
+        params: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<PyPager> {
-        let plan = PagePlan {
-            page_size,
+        let args = PullArgs {
+            path,
+            filter,
+            select,
+            sort,
             limit,
             offset,
+            page_size,
+            params,
         };
-        PyPager::new(py, self.inner.clone(), path.to_owned(), query, plan)
+        Ok(PyPager::new(args.into_pull(py, self.inner.clone())?))
     }
 
     fn close(&self) {

@@ -62,7 +62,15 @@ where
 }
 
 /// Wait for a spawned task, GIL released, polling for signals; an interrupt aborts the task.
-pub fn wait_task<T>(py: Python<'_>, mut task: JoinHandle<Result<T, Error>>) -> PyResult<T>
+pub fn wait_task<T>(py: Python<'_>, task: JoinHandle<Result<T, Error>>) -> PyResult<T>
+where
+    T: Send + 'static,
+{
+    wait_join(py, task)?.map_err(|e| to_pyerr(py, e))
+}
+
+/// [`wait_task`] for a task whose output is not a `Result` (a page fetch's `Outcome`).
+pub fn wait_join<T>(py: Python<'_>, mut task: JoinHandle<T>) -> PyResult<T>
 where
     T: Send + 'static,
 {
@@ -72,7 +80,7 @@ where
             runtime.block_on(async { tokio::time::timeout(SIGNAL_POLL, &mut task).await })
         });
         match step {
-            Ok(Ok(result)) => return result.map_err(|e| to_pyerr(py, e)),
+            Ok(Ok(output)) => return Ok(output),
             Ok(Err(join_error)) => return Err(to_pyerr(py, join_failure(join_error))),
             Err(_elapsed) => {
                 if let Err(interrupt) = py.check_signals() {

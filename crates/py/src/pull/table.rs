@@ -2,23 +2,21 @@
 //! on the runtime (no GIL), for the sync pager (which waits on it) and the async one (which
 //! awaits it).
 //!
-//! It keeps the page stream's economy: the same requests from the same [`Pull`] and
-//! [`PullCursor`], the count riding on the first request, the page `count()` kept, one page
-//! prefetched, the same repeat filter. Each answer is first scanned (envelope checked, ids and
-//! count read), which is all the pager needs to decide and start the next request; the page is
-//! then flattened into the table while that request is under way, and its bytes dropped.
-//! Dropping the pull (an interrupt, a cancelled await) aborts the prefetch.
+//! It steps through the same [`PullEngine`] as the page streams: the same requests from the same
+//! [`Pull`], the count riding on the first request, the page `count()` kept, one page
+//! prefetched, the same repeat filter, a page of nothing but repeats skipped. Each answer is
+//! first scanned (envelope checked, ids and count read), which is all the engine needs to
+//! decide and start the next request; the page is then flattened into the table while that
+//! request is under way, and its bytes dropped. Dropping the pull (an interrupt, a cancelled
+//! await) aborts the prefetch.
 
 use std::sync::Arc;
 
-use tokio::task::JoinHandle;
-
-use crate::pager::{Page, Pull};
+use super::{PagerState, Pull};
 use crate::progress::ProgressSink;
 use crate::wait::{join_failure, AbortOnDrop};
 use simplicate_core::error::{Error, Result};
-use simplicate_core::pull::{PullCursor, RecentIds};
-use simplicate_core::runtime;
+use simplicate_core::pull::PullEngine;
 use simplicate_core::tabular::{scan_page, Options, PageError, Table, TableBuilder};
 use simplicate_core::transport::{ApiResponse, Outcome, RetryNote};
 
@@ -31,7 +29,7 @@ pub(crate) struct Pulled {
 
 pub(crate) struct TablePull {
     pull: Arc<Pull>,
-    progress: PullCursor,
+    engine: PullEngine,
     first: Option<ApiResponse>,
     options: Options,
     /// Told `(records so far, filtered count)` after each page.
@@ -46,21 +44,18 @@ enum Next {
 
 impl TablePull {
     /// A pass starting from the pager's state: its kept first page and known count.
-    pub(crate) fn new(
-        pull: Arc<Pull>,
-        first: Option<Page>,
-        count: Option<usize>,
-        options: Options,
-        report: ProgressSink,
-    ) -> TablePull {
-        let mut progress = PullCursor::new(pull.plan);
-        if let Some(count) = count {
-            progress.set_count(count);
+    pub(crate) fn new(state: &PagerState, options: Options, report: ProgressSink) -> TablePull {
+        let pull = state.pull.clone();
+        let (first, count) = state.start_pass();
+        let first = first.and_then(|page| page.response);
+        let mut engine = PullEngine::new(pull.plan, count);
+        if first.is_some() {
+            engine.adopt_counted_page(&pull.plan);
         }
         TablePull {
             pull,
-            progress,
-            first: first.and_then(|page| page.response),
+            engine,
+            first,
             options,
             report,
         }
@@ -75,19 +70,18 @@ impl TablePull {
     async fn pages(self, retries: &mut Vec<RetryNote>) -> Result<Table> {
         let TablePull {
             pull,
-            mut progress,
+            mut engine,
             first,
             options,
             report,
         } = self;
         let mut done: u64 = 0;
         let mut builder = TableBuilder::new(options);
-        let mut seen = RecentIds::new(2 * pull.plan.page_size);
         let mut next = match first {
-            Some(response) => Some((pull.first_size(), Next::Kept(response))),
-            None => fetch_next(&pull, &progress)?,
+            Some(response) => Some(Next::Kept(response)),
+            None => fetch_next(&pull, &mut engine)?,
         };
-        while let Some((requested, page)) = next.take() {
+        while let Some(page) = next.take() {
             let response = match page {
                 Next::Kept(response) => response,
                 Next::Fetching(mut task) => {
@@ -97,28 +91,18 @@ impl TablePull {
                 }
             };
             let scan = scan_page(&response.body).map_err(|e| decode_error(&response, e))?;
-            let keep: Vec<bool> = scan
-                .ids
-                .iter()
-                .map(|id| match id {
-                    Some(id) => {
-                        let repeat = seen.is_repeat(id);
-                        seen.remember(id);
-                        !repeat
-                    }
-                    None => true,
-                })
-                .collect();
-            let delivered = keep.iter().filter(|&&k| k).count();
-            progress.record(requested, scan.rows, delivered, scan.count);
-            if !progress.is_finished() {
-                next = fetch_next(&pull, &progress)?;
+            let verdict = engine.apply(scan.ids, scan.count);
+            if !engine.is_finished() {
+                next = fetch_next(&pull, &mut engine)?;
+            }
+            if verdict.is_empty() {
+                continue;
             }
             builder
-                .push_page(&response.body, Some(&keep))
+                .push_page(&response.body, verdict.mask())
                 .map_err(|e| decode_error(&response, e))?;
-            done += delivered as u64;
-            let count = progress.count().map(|c| c as u64);
+            done += verdict.fresh() as u64;
+            let count = engine.count().map(|c| c as u64);
             report
                 .report(done, count)
                 .map_err(|e| Error::Internal(format!("the progress callback raised: {e}")))?;
@@ -129,16 +113,12 @@ impl TablePull {
     }
 }
 
-/// Start the next page's request, if the pull is not complete.
-fn fetch_next(pull: &Pull, progress: &PullCursor) -> Result<Option<(usize, Next)>> {
-    let Some((offset, size)) = progress.next_request() else {
+/// Start the next page's request, if the pass is not over.
+fn fetch_next(pull: &Pull, engine: &mut PullEngine) -> Result<Option<Next>> {
+    let Some(page) = engine.next_request() else {
         return Ok(None);
     };
-    let request = pull.request(offset, size, progress.count().is_none());
-    let transport = pull.transport.clone();
-    let task: JoinHandle<Outcome> =
-        runtime::get()?.spawn(async move { transport.send(request).await });
-    Ok(Some((size, Next::Fetching(AbortOnDrop(task)))))
+    Ok(Some(Next::Fetching(AbortOnDrop(pull.fetch(page)?))))
 }
 
 fn decode_error(response: &ApiResponse, error: PageError) -> Error {

@@ -1,23 +1,9 @@
-//! The arithmetic of a lazy pull: which page to ask for next, when to stop, and which records
-//! are repeats — pure Rust, so `cargo test` covers it; the extension's `pager.rs` drives it.
-//!
-//! A pull asks for pages of `page_size` rows (at most 100) starting at `offset`, and stops at
-//! the first of: a short page, the collection's count (from `metadata=count` on the first
-//! request), or `limit` delivered records. Pulling N records therefore costs ceil(N/100)
-//! requests and no more.
-//!
-//! Offset paging over data that changes during the pull: a record created before the current
-//! offset pushes the rows behind it one place on, so the next page repeats the previous page's
-//! last row; a record deleted before the offset pulls them back, so one row is never seen. The
-//! API offers no cursor, so the pager does what it can without extra requests: it drops ids it
-//! delivered on the previous page (repeats from creates) and, since each repeat means the rows
-//! to read grew by one, moves the count-based end of the pull on by as many; when the caller
-//! sorts, it appends
-//! `id` as the last sort key so rows that tie on the caller's keys keep one order across pages.
-//! Rows skipped because of deletes cannot be recovered by offset paging; callers that must see
-//! every change use the documented `q[updated_at][ge]=...` tracking pattern.
+//! Where a pull stands ([`PullCursor`]: next offset and size, when to stop) and which ids it
+//! delivered last ([`RecentIds`]); the engine (`engine.rs`) combines the two.
 
 use std::collections::{HashSet, VecDeque};
+
+use simplicate_api::query::SortKey;
 
 /// The API's maximum (and our default) page size.
 pub const MAX_PAGE_SIZE: usize = 100;
@@ -29,6 +15,15 @@ pub struct PagePlan {
     pub limit: Option<usize>,
     /// Offset of the first row of the pull.
     pub offset: usize,
+}
+
+impl PagePlan {
+    /// Rows the first page asks for (at least one, so even `limit=0` can be counted).
+    pub fn first_size(&self) -> usize {
+        self.page_size
+            .min(self.limit.unwrap_or(usize::MAX))
+            .clamp(1, MAX_PAGE_SIZE)
+    }
 }
 
 /// Where a pull stands.
@@ -151,21 +146,13 @@ impl RecentIds {
     }
 }
 
-/// `sort=` with `id` appended as the final key (unless it is there), so ties keep one order
-/// across pages. Empty when there is no sort.
-pub fn with_tiebreak(sort: &str) -> String {
-    let keys: Vec<&str> = sort
-        .split(',')
-        .map(str::trim)
-        .filter(|k| !k.is_empty())
-        .collect();
-    if keys.is_empty() {
-        return String::new();
+/// Append `id` as the final sort key (unless a key sorts by it already), so rows that tie on
+/// the caller's keys keep one order across pages. No sort, no tiebreak: the API's own order is
+/// stable.
+pub fn add_tiebreak(sort: &mut Vec<SortKey>) {
+    if !sort.is_empty() && !sort.iter().any(|key| key.field == "id") {
+        sort.push(SortKey::asc("id"));
     }
-    if keys.iter().any(|k| k.trim_start_matches('-') == "id") {
-        return keys.join(",");
-    }
-    format!("{},id", keys.join(","))
 }
 
 #[cfg(test)]
@@ -267,9 +254,18 @@ mod tests {
 
     #[test]
     fn tiebreak() {
-        assert_eq!(with_tiebreak(""), "");
-        assert_eq!(with_tiebreak("-updated_at"), "-updated_at,id");
-        assert_eq!(with_tiebreak("name, -id"), "name,-id");
-        assert_eq!(with_tiebreak("id"), "id");
+        let tiebroken = |keys: &[SortKey]| {
+            let mut keys = keys.to_vec();
+            add_tiebreak(&mut keys);
+            keys
+        };
+        assert_eq!(tiebroken(&[]), []);
+        assert_eq!(
+            tiebroken(&[SortKey::desc("updated_at")]),
+            [SortKey::desc("updated_at"), SortKey::asc("id")]
+        );
+        let named = [SortKey::asc("name"), SortKey::desc("id")];
+        assert_eq!(tiebroken(&named), named);
+        assert_eq!(tiebroken(&[SortKey::asc("id")]), [SortKey::asc("id")]);
     }
 }
