@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import subprocess
 import sys
 import threading
 import time
@@ -215,3 +216,48 @@ def test_deletes_during_a_pull_can_skip_records_as_documented() -> None:
         assert len(seen) == len(set(seen))
         missed = set(ids[1:]) - set(seen)
         assert missed == {ids[200]}
+
+
+# Run in a child process: were the stream to block on its lock with the GIL held, every Python
+# thread would stop, pytest's own timeout included; only a parent can see that and fail.
+_SECOND_READER = """
+import threading, time
+from simplicate.testing import FakeSimplicate
+
+with FakeSimplicate() as fake, fake.client() as client:
+    fake.inject("crm/organization", method="GET", delay=3.0, times=1)
+    stream = client.crm.organization.list(page_size=5)._native.stream()
+    entered = threading.Event()
+    got = []
+
+    def first_reader():
+        entered.set()
+        got.append(next(stream))
+
+    reader = threading.Thread(target=first_reader)
+    reader.start()
+    entered.wait()
+    time.sleep(0.5)  # the reader is now waiting for its page, which takes 3 s
+    assert reader.is_alive()
+    try:
+        next(stream)
+    except RuntimeError as exc:
+        assert "already being iterated in another thread" in str(exc), exc
+    else:
+        raise AssertionError("a second reader got a page")
+    stream.close()
+    reader.join()
+    assert len(got) == 1 and len(got[0]) == 5, got
+    print("ok")
+"""
+
+
+def test_a_page_stream_in_use_refuses_a_second_thread_and_closes_without_deadlock() -> None:
+    """One thread waits inside the native stream's ``__next__`` for a slow page (GIL released,
+    the pass locked). A second thread's ``next`` must fail at once, and ``close()`` must wait
+    for the first thread without holding the GIL: blocking on the lock with the GIL held would
+    keep the first thread from ever finishing."""
+    done = subprocess.run(
+        [sys.executable, "-c", _SECOND_READER], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr

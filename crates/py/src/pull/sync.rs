@@ -18,13 +18,14 @@
 //! The async twins are in `aio.rs`; what both share (and the state machine they step through)
 //! is described in `mod.rs`.
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, TryLockError};
 
+use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::types::PyList;
 
 use super::table::TablePull;
-use super::{decode_counted, decode_page, lock, PagerState, Pass, Pull};
+use super::{decode_counted, decode_page, PagerState, Pass, Pull};
 use crate::arrow::{self, PyArrowStream};
 use crate::outcome;
 use crate::progress::ProgressSink;
@@ -130,7 +131,20 @@ impl PyPageStream {
 
     /// The next page's new records; a page of nothing but repeats is skipped.
     fn __next__<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyList>>> {
-        let mut pass = lock(&self.pass);
+        // A thread inside `__next__` waits for its page with the GIL released but the pass
+        // locked; a second thread blocking on the lock while holding the GIL would keep the
+        // first from ever taking the GIL back. So a stream refuses a second iterator at once,
+        // as a Python generator does ("generator already executing").
+        let mut pass = match self.pass.try_lock() {
+            Ok(pass) => pass,
+            Err(TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
+            Err(TryLockError::WouldBlock) => {
+                return Err(PyRuntimeError::new_err(
+                    "this page stream is already being iterated in another thread; \
+                     start a pass per thread (pager.pages() or iter(pager))",
+                ))
+            }
+        };
         loop {
             let page = match pass.take_kept() {
                 Some(page) => page,
@@ -152,7 +166,17 @@ impl PyPageStream {
     }
 
     /// Stop the pass: abort a prefetch under way. Idempotent; dropping the stream does the same.
-    fn close(&self) {
-        lock(&self.pass).close();
+    fn close(&self, py: Python<'_>) {
+        // Another thread may be inside `__next__`, waiting for a page with the pass locked:
+        // wait for it without the GIL (it needs the GIL to finish), then close.
+        loop {
+            match self.pass.try_lock() {
+                Ok(mut pass) => return pass.close(),
+                Err(TryLockError::Poisoned(poisoned)) => return poisoned.into_inner().close(),
+                Err(TryLockError::WouldBlock) => {
+                    py.detach(|| std::thread::sleep(std::time::Duration::from_millis(1)));
+                }
+            }
+        }
     }
 }
