@@ -222,15 +222,15 @@ impl StatusError {
     /// What the server said, readable and short: the envelope's errors, else the text of the body
     /// (HTML reduced to its text), cut to [`MAX_MESSAGE_CHARS`].
     pub fn server_words(&self) -> Option<String> {
-        let words = if !self.errors.is_empty() {
-            self.errors.join("; ")
-        } else {
+        let words = if self.errors.is_empty() {
             let text = String::from_utf8_lossy(&self.body);
             if looks_like_html(&text) {
                 html_to_text(&text)
             } else {
                 collapse_whitespace(&text)
             }
+        } else {
+            self.errors.join("; ")
         };
         if words.is_empty() {
             None

@@ -87,7 +87,10 @@ impl Pacer {
     /// Wait until the client may send one more request, and take that slot.
     pub async fn ready(&self) {
         loop {
-            let pause = *self.paused_until.lock().unwrap_or_else(|p| p.into_inner());
+            let pause = *self
+                .paused_until
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             if let Some(until) = pause {
                 let now = Instant::now();
                 if until > now {
@@ -115,7 +118,10 @@ impl Pacer {
         let until = now
             .checked_add(delay)
             .unwrap_or_else(|| now + Duration::from_secs(365 * 24 * 3600));
-        let mut paused = self.paused_until.lock().unwrap_or_else(|p| p.into_inner());
+        let mut paused = self
+            .paused_until
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         if paused.is_none_or(|current| current < until) {
             *paused = Some(until);
         }

@@ -293,7 +293,7 @@ mod tests {
                 assert_eq!(delay, Duration::from_secs(7));
                 assert!(rate_limited);
             }
-            other => panic!("{other:?}"),
+            Decision::GiveUp => panic!("gave up on a 429 with a Retry-After"),
         }
         assert_eq!(
             p.decide(true, &status(429, Some(Duration::from_secs(3600))), 0, 0.5),

@@ -18,7 +18,7 @@ pub fn get() -> Result<Arc<Runtime>> {
     let pid = std::process::id();
     let mut slot = RUNTIME
         .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     if let Some((owner, runtime)) = slot.as_ref() {
         if *owner == pid {
             return Ok(runtime.clone());

@@ -190,7 +190,10 @@ impl Transport {
     /// Drop the connection pool; every later call fails with `Error::Closed`. Idempotent.
     pub fn close(&self) {
         self.closed.store(true, Ordering::SeqCst);
-        let mut slot = self.client.lock().unwrap_or_else(|p| p.into_inner());
+        let mut slot = self
+            .client
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some((owner, client)) = slot.take() {
             if owner != std::process::id() {
                 std::mem::forget(client);
@@ -207,7 +210,10 @@ impl Transport {
             return Err(Error::Closed);
         }
         let pid = std::process::id();
-        let mut slot = self.client.lock().unwrap_or_else(|p| p.into_inner());
+        let mut slot = self
+            .client
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some((owner, client)) = slot.as_ref() {
             if *owner == pid {
                 return Ok(client.clone());

@@ -46,7 +46,7 @@ impl RateLimiter {
         Some(RateLimiter {
             limit,
             window,
-            hold: window - slack,
+            hold: window.checked_sub(slack).unwrap(),
             admitted: Mutex::new(VecDeque::new()),
         })
     }
@@ -61,14 +61,20 @@ impl RateLimiter {
 
     /// Admits a request arriving now, or says how long until a slot frees.
     pub fn admit(&self) -> Result<(), Duration> {
-        let mut admitted = self.admitted.lock().unwrap_or_else(|p| p.into_inner());
+        let mut admitted = self
+            .admitted
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         // Read the clock under the lock, so arrival times enter the queue in order.
         self.admit_locked(&mut admitted, Instant::now())
     }
 
     /// `admit` at a given instant, for tests; instants must not go backwards.
     pub fn admit_at(&self, now: Instant) -> Result<(), Duration> {
-        let mut admitted = self.admitted.lock().unwrap_or_else(|p| p.into_inner());
+        let mut admitted = self
+            .admitted
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         self.admit_locked(&mut admitted, now)
     }
 
@@ -93,7 +99,7 @@ impl RateLimiter {
     pub fn reset(&self) {
         self.admitted
             .lock()
-            .unwrap_or_else(|p| p.into_inner())
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
             .clear();
     }
 }

@@ -210,16 +210,15 @@ async fn drop_mid_body(response: Response) -> Response {
     // The stream: the first half, then (after the pause) the error, then nothing.
     let first = Some(full.slice(..full.len() / 2));
     let stream = futures_util::stream::unfold(Some(first), |state| async move {
-        match state? {
-            Some(half) => Some((Ok(half), Some(None))),
-            None => {
-                tokio::time::sleep(DROP_PAUSE).await;
-                let cut = std::io::Error::new(
-                    std::io::ErrorKind::ConnectionAborted,
-                    "connection dropped by an injected fault",
-                );
-                Some((Err(cut), None))
-            }
+        if let Some(half) = state? {
+            Some((Ok(half), Some(None)))
+        } else {
+            tokio::time::sleep(DROP_PAUSE).await;
+            let cut = std::io::Error::new(
+                std::io::ErrorKind::ConnectionAborted,
+                "connection dropped by an injected fault",
+            );
+            Some((Err(cut), None))
         }
     });
     Response::from_parts(parts, Body::from_stream(stream))

@@ -261,7 +261,7 @@ fn serve(
         };
         tokio::select! {
             _ = server => {}
-            _ = deadline => {}
+            () = deadline => {}
         }
     });
     runtime.shutdown_timeout(Duration::from_millis(200));

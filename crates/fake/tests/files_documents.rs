@@ -16,6 +16,9 @@ use serde_json::{json, Value};
 
 // ---- documents ---------------------------------------------------------------------------------
 
+/// A change to a valid document body that the fake must refuse.
+type Edit = Box<dyn Fn(&mut serde_json::Map<String, Value>)>;
+
 #[test]
 fn documents_from_uploads_check_their_fields_and_use_an_upload_once() {
     let server = start_light();
@@ -26,7 +29,6 @@ fn documents_from_uploads_check_their_fields_and_use_an_upload_once() {
         edit(&mut body);
         send_json(&server, "POST", DOCUMENTS, &Value::Object(body).to_string())
     };
-    type Edit = Box<dyn Fn(&mut serde_json::Map<String, Value>)>;
     let cases: Vec<(&str, Edit)> = vec![
         (
             "title",

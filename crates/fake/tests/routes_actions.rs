@@ -179,7 +179,11 @@ fn assert_budget(data: &Value, id: &str, budget: &Value, hours: f64, entries: u6
     assert_eq!(&data["budget"], budget);
     assert_eq!(data["hours_spent"].as_f64(), Some(hours), "{data}");
     assert_eq!(data["hours_entries"].as_u64(), Some(entries), "{data}");
-    assert_eq!(data.as_object().map(|m| m.len()), Some(4), "{data}");
+    assert_eq!(
+        data.as_object().map(serde_json::Map::len),
+        Some(4),
+        "{data}"
+    );
 }
 
 #[test]
@@ -511,7 +515,11 @@ fn merge_deletes_the_source_into_the_target() {
             data["message"].as_str().is_some_and(|m| !m.is_empty()),
             "{data}"
         );
-        assert_eq!(data.as_object().map(|m| m.len()), Some(2), "{data}");
+        assert_eq!(
+            data.as_object().map(serde_json::Map::len),
+            Some(2),
+            "{data}"
+        );
         let item = format!("/api/v2/{collection}");
         get(&server, &format!("{item}/{source}")).error_message(404);
         let merged = get(&server, &format!("{item}/{target}")).data();

@@ -132,10 +132,10 @@ fn every_registry_operation_is_served_with_its_own_method() {
                 (false, Method::Put, _) => assert_eq!(data, Value::Null, "{what}"),
                 // The single-item quirk (`contact_person_item_is_a_one_element_list`).
                 (true, Method::Get, false) if home == "crm/contactperson" => {
-                    assert_eq!(Some(data[0].clone()), store.get(&home, &id), "{what}")
+                    assert_eq!(Some(data[0].clone()), store.get(&home, &id), "{what}");
                 }
                 (true, Method::Get, false) => {
-                    assert_eq!(Some(data), store.get(&home, &id), "{what}")
+                    assert_eq!(Some(data), store.get(&home, &id), "{what}");
                 }
                 (true, Method::Put, false) => assert_eq!(data, json!({"id": id}), "{what}"),
                 (true, Method::Delete, false) => {

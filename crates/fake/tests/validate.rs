@@ -190,7 +190,7 @@ fn field_kinds_are_checked_leniently() {
         assert_eq!(message, expected, "{body}");
     }
     // The real API's own spellings pass: "0"/"1" booleans, numbers as text, numbers for text.
-    let body = json!({"name": "X", "has_different_postal_address": "1", "phone": 612345678,
+    let body = json!({"name": "X", "has_different_postal_address": "1", "phone": 612_345_678,
                       "allow_autocollect": 0});
     assert_eq!(
         send_json(&server, "POST", ORGS, &body.to_string()).status,

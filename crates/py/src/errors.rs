@@ -23,7 +23,7 @@ pub fn to_pyerr(py: Python<'_>, error: Error) -> PyErr {
     }
 }
 
-fn class<'py>(py: Python<'py>, class: ErrorClass) -> PyResult<&'py Bound<'py, PyAny>> {
+fn class(py: Python<'_>, class: ErrorClass) -> PyResult<&Bound<'_, PyAny>> {
     let classes = CLASSES.get_or_try_init(py, || {
         let module = py.import(EXCEPTIONS_MODULE)?;
         ErrorClass::ALL

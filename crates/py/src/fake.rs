@@ -130,7 +130,7 @@ impl PyFakeServer {
             item.set_item("query", entry.query)?;
             item.set_item("status", entry.status)?;
             item.set_item("time", entry.time)?;
-            item.set_item("fault", entry.fault.map(|f| f.as_str()))?;
+            item.set_item("fault", entry.fault.map(simplicate_fake::FaultKind::as_str))?;
             out.append(item)?;
         }
         Ok(out)

@@ -263,7 +263,7 @@ impl DownloadSink for PyDownload {
                 .map_err(|e| PyOSError::new_err(format!("writing the download: {e}")))?,
             Sink::Writer(writer) => {
                 Python::attach(|py| writer.call_method1(py, "write", (PyBytes::new(py, batch),)))
-                    .map(drop)?
+                    .map(drop)?;
             }
         }
         Ok(())

@@ -37,6 +37,5 @@ pub fn type_name(value: &Bound<'_, PyAny>) -> String {
     value
         .get_type()
         .name()
-        .map(|n| n.to_string())
-        .unwrap_or_else(|_| "object".to_owned())
+        .map_or_else(|_| "object".to_owned(), |n| n.to_string())
 }

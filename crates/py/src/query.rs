@@ -526,16 +526,18 @@ fn key_text(key: &Bound<'_, PyAny>, path: &str) -> PyResult<String> {
 
 fn key_repr(key: &Bound<'_, PyAny>) -> String {
     key.repr()
-        .and_then(|r| r.to_cow().map(|c| c.into_owned()))
+        .and_then(|r| r.to_cow().map(std::borrow::Cow::into_owned))
         .unwrap_or_else(|_| "?".to_owned())
 }
 
 /// A str's UTF-8 text; a lone surrogate becomes a ValueError naming where it sits.
 fn str_text(text: &Bound<'_, PyString>, path: &str) -> PyResult<String> {
-    text.to_cow().map(|c| c.into_owned()).map_err(|e| {
-        PyValueError::new_err(format!(
-            "{path}: text that cannot be encoded as UTF-8 ({})",
-            e.value(text.py())
-        ))
-    })
+    text.to_cow()
+        .map(std::borrow::Cow::into_owned)
+        .map_err(|e| {
+            PyValueError::new_err(format!(
+                "{path}: text that cannot be encoded as UTF-8 ({})",
+                e.value(text.py())
+            ))
+        })
 }

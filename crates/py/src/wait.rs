@@ -42,6 +42,7 @@ where
                 tokio::select! {
                     result = &mut future => return result,
                     () = tokio::time::sleep(SIGNAL_POLL) => {
+                        #[allow(clippy::redundant_closure_for_method_calls)] // the path does not type-check: `Python<'py>` is higher-ranked
                         Python::attach(|py| py.check_signals()).map_err(E::from)?;
                     }
                 }

@@ -276,7 +276,7 @@ mod tests {
             (f("tags", Condition::AnyOf(vec![])), "q[tags][]"),
             (f("s", Condition::In(vec!["a,b".into()])), "q[s][in]"),
             (f("s", Condition::NotIn(vec![" a".into()])), "q[s][nin]"),
-            (f("s", Condition::In(vec!["".into()])), "q[s][in]"),
+            (f("s", Condition::In(vec![String::new()])), "q[s][in]"),
             (
                 Query {
                     filters: vec![

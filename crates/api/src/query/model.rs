@@ -174,7 +174,7 @@ impl Query {
     /// Sort in place by `sort` (stable: ties keep their order). See
     /// [`CompiledQuery::sort_records`].
     pub fn sort_records(&self, records: &mut [&Value]) {
-        self.compile().sort_records(records)
+        self.compile().sort_records(records);
     }
 
     /// The record reduced to the selected fields (a clone of it when nothing is selected).

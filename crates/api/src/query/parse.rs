@@ -41,7 +41,7 @@ impl Query {
                 "offset" => query.offset = Some(parse_count("offset", value)?),
                 "metadata" => query.metadata = parse_metadata(value)?,
                 _ if key == "q" || key.starts_with("q[") => {
-                    add_filter(&mut query, &mut lists, key, value)?
+                    add_filter(&mut query, &mut lists, key, value)?;
                 }
                 _ => {}
             }

@@ -170,7 +170,7 @@ mod tests {
             .map(|i| match i % 7 {
                 0 => json!({"id": i, "v": format!("{i}")}),
                 1 => json!({"id": i, "v": format!("{i}a")}),
-                2 => json!({"id": i, "v": i as f64 / 3.0}),
+                2 => json!({"id": i, "v": f64::from(i) / 3.0}),
                 3 => json!({"id": i, "v": null}),
                 4 => json!({"id": i, "v": format!("2025-01-{:02}", i % 28 + 1)}),
                 5 => json!({"id": i, "v": {"x": i}}),

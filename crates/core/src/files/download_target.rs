@@ -103,8 +103,7 @@ impl PartialFile {
     pub fn restart(&mut self) -> io::Result<()> {
         if let Some(file) = self.file.as_mut() {
             file.set_len(0)?;
-            use std::io::Seek;
-            file.seek(io::SeekFrom::Start(0))?;
+            io::Seek::seek(file, io::SeekFrom::Start(0))?;
         }
         self.written = 0;
         Ok(())

@@ -31,12 +31,12 @@ pub(crate) fn strings(text: Text, nulls: Option<NullBuffer>, options: &Options) 
         }
     }
     let target = match () {
-        _ if !any => None,
-        _ if options.timestamps && fits.datetime => Some(Target::Timestamp),
-        _ if options.timestamps && fits.date => Some(Target::Date),
-        _ if options.cast_numbers && fits.int => Some(Target::Int),
-        _ if options.cast_numbers && fits.number => Some(Target::Float),
-        _ => None,
+        () if !any => None,
+        () if options.timestamps && fits.datetime => Some(Target::Timestamp),
+        () if options.timestamps && fits.date => Some(Target::Date),
+        () if options.cast_numbers && fits.int => Some(Target::Int),
+        () if options.cast_numbers && fits.number => Some(Target::Float),
+        () => None,
     };
     let Some(target) = target else {
         return (text.into_array(nulls), 0);

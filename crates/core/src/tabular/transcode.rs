@@ -211,7 +211,10 @@ mod tests {
             r#"[{"a":1,"b\n":[true,null,1.5,"x\"y"]},{},[],-3,18446744073709551615]"#
         );
         let reparsed: serde_json::Value = serde_json::from_str(&text).unwrap();
-        assert_eq!(reparsed[4], serde_json::json!(18446744073709551615u64));
+        assert_eq!(
+            reparsed[4],
+            serde_json::json!(18_446_744_073_709_551_615_u64)
+        );
     }
 
     #[test]

@@ -128,7 +128,9 @@ impl RuleState {
 impl Rule {
     fn state(&self) -> MutexGuard<'_, RuleState> {
         // Nothing panics while a rule is locked; should it ever, the counters are still valid.
-        self.state.lock().unwrap_or_else(|p| p.into_inner())
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     fn matches(&self, method: &str, path: &str) -> bool {
@@ -206,7 +208,9 @@ impl Faults {
     }
 
     fn list(&self) -> MutexGuard<'_, RuleList> {
-        self.list.lock().unwrap_or_else(|p| p.into_inner())
+        self.list
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Validates `options` and appends the rule (it is checked after every earlier one).

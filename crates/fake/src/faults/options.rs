@@ -196,12 +196,11 @@ fn canned(
         .ok()
         .filter(|s| (200..=599).contains(&s.as_u16()))
         .ok_or_else(|| invalid("status", format!("status must be 200..599, got {code}")))?;
-    let body = match body {
-        Some(bytes) => Bytes::from(bytes),
-        None => {
-            let reason = status.canonical_reason().unwrap_or("Error");
-            Bytes::from(envelope::error_body(format!("{reason} (injected)")))
-        }
+    let body = if let Some(bytes) = body {
+        Bytes::from(bytes)
+    } else {
+        let reason = status.canonical_reason().unwrap_or("Error");
+        Bytes::from(envelope::error_body(format!("{reason} (injected)")))
     };
     let header = |argument: &'static str, value: String| {
         if value.is_empty() {

@@ -17,17 +17,14 @@ pub fn download(call: &Call, id: &str) -> Response {
     let Some(record) = find_document(call.store, id) else {
         return not_found("document", id);
     };
-    match call.store.files().document(id) {
-        Some(file) => {
-            let name = string_field(&record, "file_name").unwrap_or(&file.file_name);
-            file_response(name, file.bytes)
-        }
-        None => {
-            let name = file_name_of(&record, id);
-            let title = string_field(&record, "title").unwrap_or(id);
-            let bytes = generated_content(&name, title, id);
-            file_response(&name, Bytes::from(bytes))
-        }
+    if let Some(file) = call.store.files().document(id) {
+        let name = string_field(&record, "file_name").unwrap_or(&file.file_name);
+        file_response(name, file.bytes)
+    } else {
+        let name = file_name_of(&record, id);
+        let title = string_field(&record, "title").unwrap_or(id);
+        let bytes = generated_content(&name, title, id);
+        file_response(&name, Bytes::from(bytes))
     }
 }
 

@@ -172,7 +172,9 @@ impl Files {
 
     // Every change is a few map operations that cannot panic half-way, so poisoning is ignored.
     fn lock(&self) -> MutexGuard<'_, Inner> {
-        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+        self.inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Forgets every upload and file, and restarts the id stream.

@@ -8,7 +8,10 @@ use serde_json::Value;
 
 use super::lookups::{self as l, RELATION_TYPE_WEIGHTS};
 use super::rng::{self, bank_account, capitalise_first, digits, join_nonempty, postal_code, slug};
-use super::words::*;
+use super::words::{
+    CITIES, COMPANY_WORDS, FAMILY_NAMES, FEMALE_NAMES, FOREIGN_CITIES, LEGAL_FORMS, MAIL_DOMAINS,
+    MALE_NAMES, ORGANIZATION_NOTES, SECTORS, STREETS, WORK_FUNCTIONS,
+};
 use super::{empty, obj, s, Generator, C};
 use crate::ids::SplitMix64;
 

@@ -178,17 +178,16 @@ pub fn reverse_invoice(g: &Generator, i: usize) -> Value {
     let (billed_on, project) = maybe_billed_project(g, &mut r, 50);
     let core = project.map(|p| project_core(g, p));
     let invoice = billed_on.map(|j| invoice(g, j));
-    let (status, date, price) = match &invoice {
-        Some(inv) => (
+    let (status, date, price) = if let Some(inv) = &invoice {
+        (
             "invoiced",
             inv["date"].clone(),
             cents_of(&inv["total_excluding_vat"]),
-        ),
-        None => {
-            let day = END_DAY - 1 - r.below(60) as i64;
-            let status = if r.chance(50) { "open" } else { "concept" };
-            (status, rng::date(day).into(), r.range(20, 800) * 2_500)
-        }
+        )
+    } else {
+        let day = END_DAY - 1 - r.below(60) as i64;
+        let status = if r.chance(50) { "open" } else { "concept" };
+        (status, rng::date(day).into(), r.range(20, 800) * 2_500)
     };
     let invoice_copy = invoice.as_ref().map_or(Value::Null, |inv| {
         obj([

@@ -35,21 +35,20 @@ pub fn mileage(g: &Generator, i: usize) -> Value {
     let vat = g
         .wrap(C::VatClass, 0)
         .map_or(Value::Null, |k| l::copy(g, C::VatClass, k));
-    let (start, created, updated) = match &related {
-        Some(h) => (
+    let (start, created, updated) = if let Some(h) = &related {
+        (
             h["start_date"].clone(),
             h["created_at"].clone(),
             h["updated_at"].clone(),
-        ),
-        None => {
-            let (created, updated) = rng::created_updated(&mut r);
-            let created = rng::timestamp(created);
-            (
-                created.clone().into(),
-                created.into(),
-                rng::timestamp(updated).into(),
-            )
-        }
+        )
+    } else {
+        let (created, updated) = rng::created_updated(&mut r);
+        let created = rng::timestamp(created);
+        (
+            created.clone().into(),
+            created.into(),
+            rng::timestamp(updated).into(),
+        )
     };
     object! {
         "id": g.id_of(C::Mileage, i),
@@ -103,48 +102,45 @@ pub fn timer(g: &Generator, i: usize) -> Value {
     } else {
         None
     };
-    let mut record = match &related {
-        Some(h) => {
-            let minutes = h["duration_in_minutes"].as_u64().unwrap_or(0);
-            object! {
-                "id": g.id_of(C::Timer, i),
-                "seconds_spent": minutes * 60,
-                "min_seconds_step": 60,
-                "employee": h["employee"].clone(),
-                "project": h["project"].clone(),
-                "projectservice": h["projectservice"].clone(),
-                "hourstype": h["type"].clone(),
-                "related_hours": hours_simple(h),
-                "created_at": h["start_date"].clone(),
-                "updated_at": h["created_at"].clone(),
-                "state": state,
-                "description": h["note"].clone(),
-                "metadata": "",
-            }
+    let mut record = if let Some(h) = &related {
+        let minutes = h["duration_in_minutes"].as_u64().unwrap_or(0);
+        object! {
+            "id": g.id_of(C::Timer, i),
+            "seconds_spent": minutes * 60,
+            "min_seconds_step": 60,
+            "employee": h["employee"].clone(),
+            "project": h["project"].clone(),
+            "projectservice": h["projectservice"].clone(),
+            "hourstype": h["type"].clone(),
+            "related_hours": hours_simple(h),
+            "created_at": h["start_date"].clone(),
+            "updated_at": h["created_at"].clone(),
+            "state": state,
+            "description": h["note"].clone(),
+            "metadata": "",
         }
-        None => {
-            // Started on the last day of the seed's years.
-            let seconds = r.range(60, 4 * 3600);
-            let started = END - r.range(seconds, 9 * 3600) as i64;
-            let service = g.pick(C::Service, &mut r);
-            let project = service.and_then(|sv| service_core(g, sv).project);
-            let core = project.map(|p| project_core(g, p));
-            let kind = g.pick_weighted(C::HoursType, &mut r, HOURS_TYPE_WEIGHTS);
-            object! {
-                "id": g.id_of(C::Timer, i),
-                "seconds_spent": seconds,
-                "min_seconds_step": 60,
-                "employee": employee_short(g, g.pick(C::Employee, &mut r)),
-                "project": project_simple(g, project, core.as_ref(), false),
-                "projectservice": service.map_or(Value::Null, |sv| project_service(g, sv)),
-                "hourstype": kind.map_or(Value::Null, |k| l::labelled(g, C::HoursType, k)),
-                "related_hours": Value::Null,
-                "created_at": rng::timestamp(started),
-                "updated_at": rng::timestamp(started + seconds as i64),
-                "state": state,
-                "description": "",
-                "metadata": "{\"client\":\"browser-extension\"}",
-            }
+    } else {
+        // Started on the last day of the seed's years.
+        let seconds = r.range(60, 4 * 3600);
+        let started = END - r.range(seconds, 9 * 3600) as i64;
+        let service = g.pick(C::Service, &mut r);
+        let project = service.and_then(|sv| service_core(g, sv).project);
+        let core = project.map(|p| project_core(g, p));
+        let kind = g.pick_weighted(C::HoursType, &mut r, HOURS_TYPE_WEIGHTS);
+        object! {
+            "id": g.id_of(C::Timer, i),
+            "seconds_spent": seconds,
+            "min_seconds_step": 60,
+            "employee": employee_short(g, g.pick(C::Employee, &mut r)),
+            "project": project_simple(g, project, core.as_ref(), false),
+            "projectservice": service.map_or(Value::Null, |sv| project_service(g, sv)),
+            "hourstype": kind.map_or(Value::Null, |k| l::labelled(g, C::HoursType, k)),
+            "related_hours": Value::Null,
+            "created_at": rng::timestamp(started),
+            "updated_at": rng::timestamp(started + seconds as i64),
+            "state": state,
+            "description": "",
+            "metadata": "{\"client\":\"browser-extension\"}",
         }
     };
     if related.is_none() {

@@ -47,7 +47,7 @@ pub fn sales(g: &Generator, i: usize) -> Value {
     let never_changed = status == Some(l::OPEN) && r.chance(60);
     let domain = org_core
         .as_ref()
-        .map_or_else(|| "acme.nl".to_owned(), |o| o.domain());
+        .map_or_else(|| "acme.nl".to_owned(), super::crm::OrgCore::domain);
     let custom_fields = custom_fields(g, C::SalesCustomField, &mut r, &domain);
     let n = i + 1;
     object! {

@@ -107,12 +107,11 @@ fn contracts_cover_each_employment_like_the_fixture() {
             assert_eq!(list[1]["contract_type"]["name"], "Onbepaalde tijd");
         }
         let last = list.last().unwrap();
-        match employment.end {
-            Some(end) => assert_eq!(day(last["end_date"].as_str().unwrap()), end),
-            None => {
-                assert!(last["end_date"].is_null());
-                open += 1;
-            }
+        if let Some(end) = employment.end {
+            assert_eq!(day(last["end_date"].as_str().unwrap()), end);
+        } else {
+            assert!(last["end_date"].is_null());
+            open += 1;
         }
     }
     assert!(two > 0 && two < per_employee.len(), "{two}");

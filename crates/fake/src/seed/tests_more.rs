@@ -98,7 +98,7 @@ fn every_collection_the_registry_lists_is_seeded_but_storage() {
     let missing: Vec<String> = simplicate_api::registry::RESOURCES
         .iter()
         .filter(|r| r.collection.contains(simplicate_api::registry::Method::Get))
-        .map(|r| r.path())
+        .map(simplicate_api::registry::Resource::path)
         .filter(|p| !seeded.contains(p.as_str()))
         // Files, not records; the HRM module is seeded by the first pass's HRM block; the
         // most recent timesheet week is answered from the rows (actions.rs).

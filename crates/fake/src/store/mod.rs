@@ -151,8 +151,7 @@ pub(crate) fn decode(bytes: &[u8]) -> Value {
 pub(crate) fn decode_fields(bytes: &[u8], fields: &[&str]) -> Value {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     serde::de::DeserializeSeed::deserialize(Only(fields), &mut deserializer)
-        .map(Value::Object)
-        .unwrap_or(Value::Null)
+        .map_or(Value::Null, Value::Object)
 }
 
 /// A seed that keeps the named fields of an object.
@@ -223,9 +222,10 @@ impl serde::de::Visitor<'_> for Wanted<'_> {
 /// What ids of `collection` start with: the registry's prefix ("projects/service" →
 /// "service"), else the resource part of an unknown "module/resource".
 fn id_prefix(collection: &str) -> &str {
-    simplicate_api::registry::find_path(collection)
-        .map(|r| r.id_prefix)
-        .unwrap_or_else(|| collection.rsplit('/').next().unwrap_or(collection))
+    simplicate_api::registry::find_path(collection).map_or_else(
+        || collection.rsplit('/').next().unwrap_or(collection),
+        |r| r.id_prefix,
+    )
 }
 
 /// The legacy timestamps older record types carry beside `created_at`/`updated_at` (the real
@@ -303,22 +303,21 @@ impl Inner {
 
     /// Puts `record` into `collection`, minting an id and timestamps where they are missing.
     fn insert(&mut self, collection: &str, mut record: Map<String, Value>) -> String {
-        let id = match record_id_of_map(&record) {
-            Some(id) => id.to_owned(),
-            None => {
-                let coll = self.collections.get(collection);
-                let mut id = ids::new_record_id(id_prefix(collection), &mut self.ids);
-                // 128 random bits never collide in practice; the loop makes it a guarantee.
-                while coll.is_some_and(|c| c.records.contains_key(&id)) {
-                    id = ids::new_record_id(id_prefix(collection), &mut self.ids);
-                }
-                // Rebuilt so `id` leads the record, as in Simplicate's responses.
-                let mut with_id = Map::with_capacity(record.len() + 3);
-                with_id.insert("id".to_owned(), Value::String(id.clone()));
-                with_id.extend(record.into_iter().filter(|(k, _)| k != "id"));
-                record = with_id;
-                id
+        let id = if let Some(id) = record_id_of_map(&record) {
+            id.to_owned()
+        } else {
+            let coll = self.collections.get(collection);
+            let mut id = ids::new_record_id(id_prefix(collection), &mut self.ids);
+            // 128 random bits never collide in practice; the loop makes it a guarantee.
+            while coll.is_some_and(|c| c.records.contains_key(&id)) {
+                id = ids::new_record_id(id_prefix(collection), &mut self.ids);
             }
+            // Rebuilt so `id` leads the record, as in Simplicate's responses.
+            let mut with_id = Map::with_capacity(record.len() + 3);
+            with_id.insert("id".to_owned(), Value::String(id.clone()));
+            with_id.extend(record.into_iter().filter(|(k, _)| k != "id"));
+            record = with_id;
+            id
         };
         if !record.contains_key("created_at") || !record.contains_key("updated_at") {
             let now = Value::String(ids::now_timestamp());
@@ -343,7 +342,7 @@ impl Inner {
 /// collection is seeded in seconds rather than tens of seconds.
 fn generate(generator: &Generator, name: &str, count: usize) -> Collection {
     let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
+        .map_or(1, std::num::NonZero::get)
         .min(count.div_ceil(10_000).max(1));
     let chunk = count.div_ceil(workers.max(1)).max(1);
     let encode_range = |start: usize, end: usize| -> Vec<(String, Box<[u8]>)> {

@@ -309,17 +309,15 @@ fn missing(requirement: &Requirement) -> String {
         .filter(|first| first.len() > 1)
         .map(|first| parent(first))
         .filter(|p| alternatives.iter().all(|path| parent(path) == *p));
-    match (shared, alternatives.first().and_then(|path| path.last())) {
-        (Some(parent), Some(leaf)) => {
-            format!(
-                "No {} given in the {parent} property",
-                leaf.replace('_', " ")
-            )
-        }
-        _ => {
-            let names: Vec<String> = alternatives.iter().map(|path| path.join(".")).collect();
-            format!("No {} given", names.join(" or "))
-        }
+    if let (Some(parent), Some(leaf)) = (shared, alternatives.first().and_then(|path| path.last()))
+    {
+        format!(
+            "No {} given in the {parent} property",
+            leaf.replace('_', " ")
+        )
+    } else {
+        let names: Vec<String> = alternatives.iter().map(|path| path.join(".")).collect();
+        format!("No {} given", names.join(" or "))
     }
 }
 

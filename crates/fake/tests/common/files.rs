@@ -214,7 +214,7 @@ pub fn exchange(server: &FakeServer, target: &str) -> (Vec<u8>, Option<ErrorKind
     head.push_str("\r\n");
     stream.write_all(head.as_bytes()).expect("write");
     let mut bytes = Vec::new();
-    let mut buf = [0u8; 64 * 1024];
+    let mut buf = vec![0u8; 64 * 1024];
     let error = loop {
         match stream.read(&mut buf) {
             Ok(0) => break None,

@@ -33,6 +33,10 @@
 //! `tests/test_json_decoder.py` holds it to `json.loads` over 100,000 generated documents
 //! (`scripts/fuzz_decoder.py` for longer runs).
 
+// The hot helpers (string scanning, dict insertion, the caches' lookups) are inlined on
+// purpose: the decode benchmark (`bench_pull.py --decode-only`) lost when the compiler chose.
+#![allow(clippy::inline_always)]
+
 mod caches;
 mod errors;
 mod numbers;

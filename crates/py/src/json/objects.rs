@@ -157,17 +157,17 @@ fn singleton<'py>(ptr: *mut ffi::PyObject) -> Ref<'py> {
     }
 }
 
-pub(super) fn true_<'py>(_py: Python<'py>) -> Ref<'py> {
+pub(super) fn true_(_py: Python<'_>) -> Ref<'_> {
     // SAFETY: GIL held; returns the address of the static `True`, which is never freed.
     singleton(unsafe { ffi::Py_True() })
 }
 
-pub(super) fn false_<'py>(_py: Python<'py>) -> Ref<'py> {
+pub(super) fn false_(_py: Python<'_>) -> Ref<'_> {
     // SAFETY: as for `true_`.
     singleton(unsafe { ffi::Py_False() })
 }
 
-pub(super) fn none<'py>(_py: Python<'py>) -> Ref<'py> {
+pub(super) fn none(_py: Python<'_>) -> Ref<'_> {
     // SAFETY: as for `true_`.
     singleton(unsafe { ffi::Py_None() })
 }

@@ -162,7 +162,7 @@ fn records_of_varying_shapes_match_json_loads() {
             let inner = object(&mut rng, "\"NL\"");
             let base = object(&mut rng, &inner);
             let mut records = Vec::new();
-            for _ in 0..rng.below(8) + 1 {
+            for _ in 0..=rng.below(8) {
                 records.push(if rng.below(3) == 0 {
                     object(&mut rng, &inner)
                 } else {
@@ -259,7 +259,7 @@ fn mangled_documents_never_panic_and_agree_with_json_loads() {
             } else {
                 bases[rng.below(bases.len())].clone()
             };
-            for _ in 0..rng.below(3) + 1 {
+            for _ in 0..=rng.below(3) {
                 if doc.is_empty() {
                     break;
                 }

@@ -32,7 +32,9 @@ use simplicate_core::runtime;
 use simplicate_core::transport::{ApiRequest, ApiResponse, Outcome, Transport};
 
 pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|p| p.into_inner())
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// The query of a pull, shared by its pager and passes.
@@ -332,7 +334,7 @@ fn ids(py: Python<'_>, rows: &Bound<'_, PyList>) -> PyResult<Vec<Option<String>>
                 Some(id) => id
                     .cast::<PyString>()
                     .ok()
-                    .map(|s| s.to_cow().map(|c| c.into_owned()))
+                    .map(|s| s.to_cow().map(std::borrow::Cow::into_owned))
                     .transpose()?,
                 None => None,
             },
