@@ -41,16 +41,19 @@ import json
 import logging
 import math
 import os
-from collections.abc import Iterable, Iterator, Mapping, MutableMapping, Sequence
+from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from . import _core
 from ._atomic import replaced_atomically
 from ._constants import DEFAULT_PAGE_SIZE
 from ._registry import resource_path
-from ._types import Params
+
+if TYPE_CHECKING:
+    from ._pager import Pager
+    from ._requester import Requester
 
 __all__ = ["STATE_VERSION", "SyncResult", "sync"]
 
@@ -65,33 +68,6 @@ with the rest of the query the URL stays far below the 8 KB that servers and pro
 accept. With ids like ``organization:`` + 32 hex digits, that is about 80 ids a request."""
 
 STATE_KEYS = ("version", "resource", "filter", "watermark", "boundary", "known")
-
-
-# ---- what a run needs of a client ---------------------------------------------------------------
-
-
-class Pull(Protocol):
-    """A lazy pull of a list (a :class:`simplicate.Pager`)."""
-
-    def __iter__(self) -> Iterator[dict[str, Any]]: ...
-    def count(self) -> int: ...
-    def to_list(self) -> list[dict[str, Any]]: ...
-
-
-class Lister(Protocol):
-    """What a run needs of a client (a :class:`simplicate.Client`): pulls of a list path, with
-    the options :class:`SyncPlan` asks for."""
-
-    def _list(
-        self,
-        path: str,
-        *,
-        filter: Mapping[str, Any] | None = ...,
-        select: str | Sequence[str] | None = ...,
-        sort: str | Sequence[str] | None = ...,
-        page_size: int = ...,
-        params: Params | None = ...,
-    ) -> Pull: ...
 
 
 # ---- the result --------------------------------------------------------------------------------
@@ -493,11 +469,11 @@ def open_store(state: object) -> _DictStore | _FileStore:
 # ---- the run -----------------------------------------------------------------------------------
 
 
-def _ids(pager: Pull, path: str) -> set[str]:
+def _ids(pager: Pager, path: str) -> set[str]:
     return {_record_id(record, path) for record in pager}
 
 
-def _existing(client: Lister, plan: SyncPlan, ids: Sequence[str]) -> set[str]:
+def _existing(client: Requester, plan: SyncPlan, ids: Sequence[str]) -> set[str]:
     """Those of ``ids`` that exist and match the filter."""
     found: set[str] = set()
     for batch in id_batches(ids):
@@ -505,7 +481,7 @@ def _existing(client: Lister, plan: SyncPlan, ids: Sequence[str]) -> set[str]:
     return found
 
 
-def find_deleted(client: Lister, plan: SyncPlan, changes: Changes) -> list[str]:
+def find_deleted(client: Requester, plan: SyncPlan, changes: Changes) -> list[str]:
     candidates = deletion_candidates(plan, changes)
     if not candidates:
         return []
@@ -521,7 +497,7 @@ def find_deleted(client: Lister, plan: SyncPlan, changes: Changes) -> list[str]:
 
 
 def sync(
-    client: Lister,
+    client: Requester,
     resource: object,
     state: object,
     *,

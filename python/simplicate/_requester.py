@@ -3,7 +3,8 @@
 A resource (``client.crm.organization``) turns a method call into one call on its client: one
 of the four verbs, a pager, or a chunked upload. These protocols name exactly those calls, so
 the tree is typed against them and never imports a client (the clients import the tree, to
-subclass its ``ResourceTree``). ``Client`` satisfies ``Requester`` and ``AsyncClient``
+subclass its ``ResourceTree``). Incremental sync (``_incremental.py``) needs the same of a
+client and takes a ``Requester`` too. ``Client`` satisfies ``Requester`` and ``AsyncClient``
 satisfies ``AsyncRequester``; the typing tests check both.
 """
 
