@@ -225,9 +225,15 @@ impl PagerState {
         }
     }
 
-    /// What a new pass starts from: the kept page (taken: one pass uses it) and the count.
-    pub(crate) fn start_pass(&self) -> (Option<Page>, Option<usize>) {
-        (lock(&self.first_page).take(), self.count())
+    /// A new pass (a stream or a table build): the pull, an engine that knows the count, and
+    /// the page `count()` kept (taken: one pass uses it), which the engine has adopted.
+    pub(crate) fn start_pass(&self) -> (Arc<Pull>, PullEngine, Option<Page>) {
+        let first = lock(&self.first_page).take();
+        let mut engine = PullEngine::new(self.pull.plan, self.count());
+        if first.is_some() {
+            engine.adopt_counted_page(&self.pull.plan);
+        }
+        (self.pull.clone(), engine, first)
     }
 }
 
@@ -244,12 +250,7 @@ pub(crate) struct Pass {
 
 impl Pass {
     pub(crate) fn new(state: &PagerState) -> Pass {
-        let pull = state.pull.clone();
-        let (first, count) = state.start_pass();
-        let mut engine = PullEngine::new(pull.plan, count);
-        if first.is_some() {
-            engine.adopt_counted_page(&pull.plan);
-        }
+        let (pull, engine, first) = state.start_pass();
         Pass {
             pull,
             engine,

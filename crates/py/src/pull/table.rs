@@ -45,13 +45,8 @@ enum Next {
 impl TablePull {
     /// A pass starting from the pager's state: its kept first page and known count.
     pub(crate) fn new(state: &PagerState, options: Options, report: ProgressSink) -> TablePull {
-        let pull = state.pull.clone();
-        let (first, count) = state.start_pass();
+        let (pull, engine, first) = state.start_pass();
         let first = first.and_then(|page| page.response);
-        let mut engine = PullEngine::new(pull.plan, count);
-        if first.is_some() {
-            engine.adopt_counted_page(&pull.plan);
-        }
         TablePull {
             pull,
             engine,
