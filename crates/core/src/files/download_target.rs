@@ -51,14 +51,19 @@ fn percent_decode(text: &str) -> Option<String> {
 }
 
 /// A file written next to `dest` and renamed onto it by `commit`; removed when dropped
-/// uncommitted (an error, a Ctrl-C, a panic).
+/// uncommitted (an error, a Ctrl-C, a panic, or a rename that failed).
 #[derive(Debug)]
 pub struct PartialFile {
     temp: PathBuf,
     dest: PathBuf,
     file: Option<File>,
     written: u64,
+    committed: bool,
 }
+
+/// File names are limited to 255 bytes on every file system we meet; the temporary name adds a
+/// prefix and a suffix to the destination's, so a long destination name is shortened in it.
+const MAX_TEMP_STEM: usize = 200;
 
 impl PartialFile {
     pub fn create(dest: &Path) -> io::Result<PartialFile> {
@@ -69,10 +74,10 @@ impl PartialFile {
         let name = dest
             .file_name()
             .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "dest has no file name"))?
-            .to_string_lossy()
-            .into_owned();
+            .to_string_lossy();
         let temp = dir.join(format!(
-            ".{name}.{}-{:08x}.part",
+            ".{}.{}-{:08x}.part",
+            shortened(&name, MAX_TEMP_STEM),
             std::process::id(),
             fastrand::u32(..)
         ));
@@ -85,6 +90,7 @@ impl PartialFile {
             dest: dest.to_path_buf(),
             file: Some(file),
             written: 0,
+            committed: false,
         })
     }
 
@@ -115,20 +121,81 @@ impl PartialFile {
 
     /// Close and move onto `dest` (replacing what was there). The rename is atomic, so a
     /// reader sees the old file or the whole new one; like curl and wget we do not fsync (a
-    /// crash of the whole machine is not a failed download).
+    /// crash of the whole machine is not a failed download). If the rename fails, the
+    /// temporary file goes (on drop) and `dest` is as it was.
     pub fn commit(mut self) -> io::Result<PathBuf> {
-        if let Some(file) = self.file.take() {
-            drop(file);
-        }
-        std::fs::rename(&self.temp, &self.dest)?;
+        // Closed first: Windows cannot rename a file that is still open.
+        drop(self.file.take());
+        replace(&self.temp, &self.dest)?;
+        self.committed = true;
         Ok(self.dest.clone())
     }
 }
 
 impl Drop for PartialFile {
     fn drop(&mut self) {
-        if self.file.take().is_some() {
+        drop(self.file.take());
+        if !self.committed {
             let _ = std::fs::remove_file(&self.temp);
+        }
+    }
+}
+
+/// `name`, cut to at most `max` bytes on a character boundary.
+fn shortened(name: &str, max: usize) -> &str {
+    let mut end = name.len().min(max);
+    while !name.is_char_boundary(end) {
+        end -= 1;
+    }
+    &name[..end]
+}
+
+/// Rename `from` onto `to`, replacing it.
+///
+/// POSIX replaces a file whoever has it open. Windows refuses while another program holds
+/// `to` open without delete sharing: for a moment an antivirus scanner or the search indexer
+/// reading what was just written, for good a spreadsheet showing the old file. Like pip, we
+/// try again for a second, then report it.
+#[cfg(windows)]
+fn replace(from: &Path, to: &Path) -> io::Result<()> {
+    retry_while_denied(
+        || std::fs::rename(from, to),
+        std::time::Duration::from_secs(1),
+    )
+    .map_err(|e| {
+        io::Error::new(
+            e.kind(),
+            format!(
+                "cannot replace {}: {e} (is it open in another program?)",
+                to.display()
+            ),
+        )
+    })
+}
+
+#[cfg(not(windows))]
+fn replace(from: &Path, to: &Path) -> io::Result<()> {
+    std::fs::rename(from, to)
+}
+
+/// Run `attempt` until it is not refused with `PermissionDenied` or `patience` has passed.
+/// (Blocking, and only on Windows and only when a file is held open, so it does not matter
+/// that a download commits on a runtime thread.)
+#[cfg_attr(not(windows), allow(dead_code))]
+fn retry_while_denied(
+    mut attempt: impl FnMut() -> io::Result<()>,
+    patience: std::time::Duration,
+) -> io::Result<()> {
+    let deadline = std::time::Instant::now() + patience;
+    loop {
+        match attempt() {
+            Err(e)
+                if e.kind() == io::ErrorKind::PermissionDenied
+                    && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            outcome => return outcome,
         }
     }
 }
@@ -183,5 +250,124 @@ mod tests {
         assert_eq!(std::fs::read(&dest).unwrap(), b"right");
         assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_failed_rename_leaves_no_temporary_file_and_dest_untouched() {
+        let dir = std::env::temp_dir().join(format!("simplicate-dl-{}", fastrand::u64(..)));
+        // `dest` is a non-empty directory: no platform renames a file onto that.
+        let dest = dir.join("taken");
+        std::fs::create_dir_all(dest.join("inside")).unwrap();
+        let mut part = PartialFile::create(&dest).unwrap();
+        part.write(b"complete").unwrap();
+        assert!(part.commit().is_err());
+        let left: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(
+            left,
+            vec![std::ffi::OsString::from("taken")],
+            "temp file left behind"
+        );
+        assert!(dest.join("inside").is_dir());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_long_destination_name_still_gets_a_temporary_file() {
+        let dir = std::env::temp_dir().join(format!("simplicate-dl-{}", fastrand::u64(..)));
+        std::fs::create_dir_all(&dir).unwrap();
+        // 250 bytes, within every file system's limit; with the temporary name's additions
+        // it would pass 255 unless shortened. Multi-byte characters test the cut.
+        let name = format!("{}.pdf", "é".repeat(123));
+        assert_eq!(name.len(), 250);
+        let dest = dir.join(&name);
+        let mut part = PartialFile::create(&dest).unwrap();
+        part.write(b"x").unwrap();
+        part.commit().unwrap();
+        assert_eq!(std::fs::read(&dest).unwrap(), b"x");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// Windows only (run under Wine here: `scripts/windows_tests.sh`): a destination another
+    /// program holds open without delete sharing refuses the rename; once it lets go, the
+    /// download lands, and while it holds on for good the error says so and nothing is left.
+    #[cfg(windows)]
+    #[test]
+    fn on_windows_a_destination_held_open_is_replaced_once_let_go() {
+        use std::os::windows::fs::OpenOptionsExt;
+        let dir = std::env::temp_dir().join(format!("simplicate-dl-{}", fastrand::u64(..)));
+        std::fs::create_dir_all(&dir).unwrap();
+        let dest = dir.join("report.pdf");
+        std::fs::write(&dest, b"old").unwrap();
+        let hold = || {
+            OpenOptions::new()
+                .read(true)
+                .share_mode(1) // FILE_SHARE_READ: no FILE_SHARE_DELETE, as Excel opens files
+                .open(&dest)
+                .unwrap()
+        };
+
+        let held = hold();
+        let mut part = PartialFile::create(&dest).unwrap();
+        part.write(b"new").unwrap();
+        let err = part.commit().unwrap_err();
+        assert!(err.to_string().contains("open in another program"), "{err}");
+        let left: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(left, vec![std::ffi::OsString::from("report.pdf")]);
+        drop(held);
+        assert_eq!(std::fs::read(&dest).unwrap(), b"old");
+
+        let held = hold();
+        let release = std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(200));
+            drop(held);
+        });
+        let mut part = PartialFile::create(&dest).unwrap();
+        part.write(b"new").unwrap();
+        part.commit().unwrap();
+        release.join().unwrap();
+        assert_eq!(std::fs::read(&dest).unwrap(), b"new");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_refused_rename_is_tried_again_until_patience_runs_out() {
+        let mut refusals = 3;
+        let outcome = retry_while_denied(
+            || {
+                if refusals == 0 {
+                    return Ok(());
+                }
+                refusals -= 1;
+                Err(io::Error::from(io::ErrorKind::PermissionDenied))
+            },
+            std::time::Duration::from_secs(5),
+        );
+        assert!(outcome.is_ok());
+        assert_eq!(refusals, 0);
+
+        // A refusal that lasts is reported once patience has run out.
+        let outcome = retry_while_denied(
+            || Err(io::Error::from(io::ErrorKind::PermissionDenied)),
+            std::time::Duration::from_millis(120),
+        );
+        assert_eq!(outcome.unwrap_err().kind(), io::ErrorKind::PermissionDenied);
+
+        // Any other error is final at once.
+        let mut attempts = 0;
+        let outcome = retry_while_denied(
+            || {
+                attempts += 1;
+                Err(io::Error::from(io::ErrorKind::NotFound))
+            },
+            std::time::Duration::from_secs(5),
+        );
+        assert_eq!(outcome.unwrap_err().kind(), io::ErrorKind::NotFound);
+        assert_eq!(attempts, 1);
     }
 }
