@@ -12,9 +12,15 @@
 #
 #   bash scripts/build_wheels.sh [TARGET ...]     # default: all four
 #
-# Then `python scripts/check_wheel.py dist/*.whl`. Known gap: the zig-linked musl wheels need
-# `libc.so` rather than musl's runtime name, so the check refuses them (the release workflow
-# builds musllinux wheels in maturin's containers instead).
+# Then prove and try them (each script says what it needs):
+#   python scripts/check_wheel.py dist/*.whl                         # tags, libc, no OpenSSL
+#   bash scripts/smoke_wheel.sh dist/*manylinux2014_x86_64*.whl      # install and use
+#   bash scripts/musl_python.sh && WHEELHOUSE=... bash scripts/smoke_wheel.sh \
+#       dist/*musllinux_1_2_x86_64*.whl .cache/musl-python/bin/python3
+#   bash scripts/smoke_wheel_aarch64.sh dist/*manylinux2014_aarch64*.whl   # under qemu
+#   bash scripts/check_sdist.sh dist/*.tar.gz /tmp/from-sdist          # pip builds the sdist
+# (zig links musl's libc by the name `libc.so`, which musl's loader answers with itself and
+# auditwheel's musllinux policy allows; Alpine's own builds say `libc.musl-<arch>.so.1`.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
