@@ -16,6 +16,7 @@ from ._async_pager import AsyncPager
 from ._base_client import BaseClient, one_record, request_arguments, require_body
 from ._constants import DEFAULT_PAGE_SIZE
 from ._files import DownloadedBytes, DownloadedFile, UploadSource
+from ._pager import recipe
 from ._progress import ProgressCallback
 from ._resources import AsyncResourceTree
 from ._types import Params
@@ -41,6 +42,7 @@ class AsyncClient(BaseClient, AsyncResourceTree):
     Concurrent tasks share the client's pacing (``rate_limit``/``rate_burst``), retries and
     connections. Cancelling a task that awaits a call (``asyncio.wait_for`` timing out) cancels
     the request. Use ``async with``, or ``await client.aclose()``, to release the connections.
+    It pickles as ``Client`` does: its configuration travels, the API secret included.
     """
 
     _public_name = "AsyncClient"
@@ -115,7 +117,22 @@ class AsyncClient(BaseClient, AsyncResourceTree):
             page_size=page_size,
             params=params,
         )
-        return AsyncPager(native, limit=limit, offset=offset, progress=progress)
+        query = {
+            "filter": filter,
+            "select": select,
+            "sort": sort,
+            "limit": limit,
+            "offset": offset,
+            "page_size": page_size,
+            "params": params,
+        }
+        return AsyncPager(
+            native,
+            limit=limit,
+            offset=offset,
+            progress=progress,
+            recipe=recipe(self, path, query, progress),
+        )
 
     async def upload_document(
         self,

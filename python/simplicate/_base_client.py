@@ -106,6 +106,26 @@ class BaseClient:
         state = " closed" if self.closed else ""
         return f"<simplicate.{self._public_name} base_url={self.base_url!r}{state}>"
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        """A client pickles as its configuration, so it can be sent to worker processes
+        (``ProcessPoolExecutor``, ``multiprocessing``, Dask): the receiving process makes its
+        own connections, I/O runtime and pacer when it first sends.
+
+        The API secret travels inside the pickle: send it only where the credentials may go,
+        and do not store it. A ``ca_bundle`` travels as a path, which must exist where the
+        client lands. Each process paces itself to ``rate_limit`` on its own, so N processes
+        on one account should each get ``rate_limit`` / N. A closed client refuses to pickle.
+        """
+        return (_unpickled, (type(self), self._transport))
+
+
+def _unpickled(cls: type[BaseClient], transport: _core.Transport) -> BaseClient:
+    """A client around a transport rebuilt from its pickled configuration."""
+    client = cls.__new__(cls)
+    client._transport = transport
+    client._transport_built()
+    return client
+
 
 # ---- the configuration -------------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from ._base_client import (
 )
 from ._constants import DEFAULT_PAGE_SIZE
 from ._files import DownloadedBytes, DownloadedFile, UploadSource
-from ._pager import Pager
+from ._pager import Pager, recipe
 from ._progress import ProgressCallback
 from ._resources import Resource, ResourceTree
 from ._types import Params, PathLike
@@ -65,6 +65,11 @@ class Client(BaseClient, ResourceTree):
 
     A client is safe to share between threads. Use it as a context manager, or call
     :meth:`close`, to release its connections.
+
+    A client pickles, to be sent to worker processes (``ProcessPoolExecutor``, Dask): it
+    travels as its configuration, the API secret included, so send it only where the
+    credentials may go; it makes its own connections and pacer where it lands. Its pagers
+    pickle as their query.
     """
 
     _public_name = "Client"
@@ -146,7 +151,22 @@ class Client(BaseClient, ResourceTree):
             page_size=page_size,
             params=params,
         )
-        return Pager(native, limit=limit, offset=offset, progress=progress)
+        query = {
+            "filter": filter,
+            "select": select,
+            "sort": sort,
+            "limit": limit,
+            "offset": offset,
+            "page_size": page_size,
+            "params": params,
+        }
+        return Pager(
+            native,
+            limit=limit,
+            offset=offset,
+            progress=progress,
+            recipe=recipe(self, path, query, progress),
+        )
 
     def _upload(
         self,

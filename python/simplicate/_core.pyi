@@ -1,6 +1,6 @@
 """Stubs for the native module. Users import ``simplicate``, never this module."""
 
-from collections.abc import Awaitable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, Literal, TypedDict, final
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "__version__",
     "_decode_json",
     "_panic_in_task",
+    "_transport_from_state",
     "build_query",
     "download",
     "drain_runtime",
@@ -95,6 +96,9 @@ class Transport:
     def rate_limit(self) -> float | None: ...
     @property
     def max_retries(self) -> int: ...
+    def __reduce__(self) -> tuple[Callable[..., Transport], tuple[Any, ...]]:
+        """Pickling: the configuration, secret included; connections are made anew on
+        arrival. A closed transport raises TypeError."""
 
 @final
 class FakeServer:
@@ -206,6 +210,22 @@ def resolve_base_url(domain: str | None = None, base_url: str | None = None) -> 
 
 def _panic_in_task() -> None:
     """Test hook: panics inside a runtime task; raises SimplicateError."""
+
+def _transport_from_state(
+    base_url: str,
+    api_key: str,
+    api_secret: str,
+    timeout: float,
+    connect_timeout: float,
+    user_agent: str,
+    ca_bundle: str | None,
+    rate_limit: float | None,
+    rate_burst: int,
+    max_retries: int,
+    retry_backoff: float,
+    retry_backoff_max: float,
+) -> Transport:
+    """The other half of ``Transport.__reduce__``."""
 
 @final
 class Pager:

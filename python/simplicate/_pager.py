@@ -3,6 +3,7 @@ record, page by page, in constant memory."""
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +17,24 @@ if TYPE_CHECKING:
     import pyarrow
 
 
-__all__ = ["Pager"]
+__all__ = ["Pager", "Recipe", "recipe", "relisted"]
+
+Recipe = tuple[Any, str, dict[str, Any]]
+"""How a pager was made: its client, the list path and the other ``list()`` arguments."""
+
+
+def recipe(
+    client: Any, path: str, query: dict[str, Any], progress: bool | ProgressCallback | None
+) -> Recipe:
+    """The recipe of ``client._list(path, **query, progress=progress)``. The query (already
+    checked by the native pager, so plain values) is copied, so that a filter the caller changes
+    afterwards does not change what the pager pickles as; ``progress`` is kept as it is."""
+    return (client, path, {**copy.deepcopy(query), "progress": progress})
+
+
+def relisted(client: Any, path: str, arguments: dict[str, Any]) -> Any:
+    """The other half of a pager's ``__reduce__``: the same ``list()`` call again."""
+    return client._list(path, **arguments)
 
 
 class PullBase:
@@ -24,7 +42,7 @@ class PullBase:
     window a pass delivers (``limit``, ``offset``) and the ``progress=`` setting (checked here,
     when the pager is made; a bar is made for each pass)."""
 
-    __slots__ = ("_limit", "_native", "_offset", "_progress")
+    __slots__ = ("_limit", "_native", "_offset", "_progress", "_recipe")
     _native: _core.Pager | _core.AsyncPager
 
     def __init__(
@@ -34,6 +52,7 @@ class PullBase:
         limit: int | None = None,
         offset: int = 0,
         progress: bool | ProgressCallback | None = None,
+        recipe: Recipe | None = None,
     ) -> None:
         if not (progress is None or isinstance(progress, bool) or callable(progress)):
             raise TypeError(
@@ -43,6 +62,14 @@ class PullBase:
         self._limit = limit
         self._offset = offset
         self._progress = progress
+        self._recipe = recipe
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        """A pager pickles as its query (its client, the path and the ``list()`` arguments):
+        unpickled, it is a fresh pager over the same records, from the first one."""
+        if self._recipe is None:
+            raise TypeError(f"this {type(self).__name__} was not made by list(); it cannot pickle")
+        return (relisted, self._recipe)
 
     def _reporter(self) -> Reporter | None:
         """A fresh reporter for one pass, or None without ``progress=``."""

@@ -5,9 +5,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use pyo3::exceptions::PyValueError;
+use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
+use pyo3::types::{PyDict, PyTuple};
 
 use crate::decode::decode_envelope;
 use crate::encode::encode_json;
@@ -202,6 +202,73 @@ impl PyTransport {
     fn __repr__(&self) -> String {
         format!("<Transport base_url={:?}>", self.inner.base_url().as_str())
     }
+
+    /// Pickling, for a client sent to a worker process: the configuration travels, the API
+    /// secret with it; the connections, the runtime and the pacer are made anew where it
+    /// lands. A closed transport is refused rather than brought back open.
+    fn __reduce__<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyTuple>)> {
+        if self.inner.is_closed() {
+            return Err(PyTypeError::new_err("cannot pickle a closed client"));
+        }
+        let c = self.inner.config();
+        let state = (
+            c.base_url.as_str(),
+            c.api_key.as_str(),
+            c.api_secret.as_str(),
+            c.timeout.as_secs_f64(),
+            c.connect_timeout.as_secs_f64(),
+            c.user_agent.as_str(),
+            c.ca_bundle.as_deref(),
+            c.rate_limit,
+            c.rate_burst,
+            c.retry.max_retries,
+            c.retry.base.as_secs_f64(),
+            c.retry.cap.as_secs_f64(),
+        )
+            .into_pyobject(py)?;
+        let restore = py
+            .import("simplicate._core")?
+            .getattr("_transport_from_state")?;
+        Ok((restore, state))
+    }
+}
+
+/// The other half of `Transport.__reduce__`: a transport from its pickled configuration.
+#[pyfunction]
+#[allow(clippy::too_many_arguments)] // the configuration's fields, in `__reduce__`'s order
+pub fn _transport_from_state(
+    py: Python<'_>,
+    base_url: &str,
+    api_key: String,
+    api_secret: String,
+    timeout: f64,
+    connect_timeout: f64,
+    user_agent: String,
+    ca_bundle: Option<PathBuf>,
+    rate_limit: Option<f64>,
+    rate_burst: u32,
+    max_retries: u32,
+    retry_backoff: f64,
+    retry_backoff_max: f64,
+) -> PyResult<PyTransport> {
+    PyTransport::new(
+        py,
+        base_url,
+        api_key,
+        api_secret,
+        timeout,
+        connect_timeout,
+        user_agent,
+        ca_bundle,
+        rate_limit,
+        rate_burst,
+        max_retries,
+        retry_backoff,
+        retry_backoff_max,
+    )
 }
 
 /// Resolve `domain=` / `base_url=` into the API root URL (validated; see `config.rs`).
