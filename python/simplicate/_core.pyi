@@ -30,6 +30,7 @@ __all__ = [
     "parse_query",
     "registry",
     "resolve_base_url",
+    "table_from_envelope",
     "upload",
 ]
 
@@ -210,6 +211,10 @@ def resolve_base_url(domain: str | None = None, base_url: str | None = None) -> 
 
 def _panic_in_task() -> None:
     """Test hook: panics inside a runtime task; raises SimplicateError."""
+
+def table_from_envelope(body: bytes, *, lists: str = "list") -> ArrowStream:
+    """A table from the records of one list envelope (``{"data": [...]}``), with the columns a
+    pull's table gets; ValueError for anything else."""
 
 def _transport_from_state(
     base_url: str,

@@ -14,7 +14,7 @@ use crate::errors::to_pyerr;
 use crate::outcome::log_retries;
 use crate::pull::table::Pulled;
 use crate::pull::Pull;
-use simplicate_core::tabular::{ListMode, ModelSchema, Options, Table};
+use simplicate_core::tabular::{ListMode, ModelSchema, Options, Table, TableBuilder};
 
 /// The table options, checked (a bad value names its argument). `schema="model"` takes the
 /// columns of `pull`'s record type, narrowed by its `select=`.
@@ -60,6 +60,31 @@ fn model_schema(pull: &Pull) -> PyResult<ModelSchema> {
              {collection:?}; use schema=\"inferred\""
         ))
     })
+}
+
+/// A table from the records of one list envelope (`{"data": [...]}`), built as a pull's table
+/// is (nested objects as dotted columns, conflicts as text): the `sync` command writes the
+/// records `client.sync()` returned with the same columns `export` would give them.
+#[pyfunction]
+#[pyo3(signature = (body, *, lists="list"))]
+pub fn table_from_envelope(py: Python<'_>, body: &[u8], lists: &str) -> PyResult<PyArrowStream> {
+    let lists = ListMode::parse(lists).ok_or_else(|| {
+        PyValueError::new_err(format!("lists must be \"list\" or \"json\", got {lists:?}"))
+    })?;
+    let options = Options {
+        lists,
+        ..Options::default()
+    };
+    let table = py
+        .detach(|| {
+            let mut builder = TableBuilder::new(options);
+            builder
+                .push_page(body, None)
+                .map_err(|e| format!("not a list envelope: {e}"))?;
+            builder.finish().map_err(|e| e.to_string())
+        })
+        .map_err(PyValueError::new_err)?;
+    Ok(PyArrowStream { table })
 }
 
 /// Log the pull's retries, then its table or its exception.
