@@ -27,6 +27,7 @@ __all__ = [
     "drain_runtime",
     "encode_params",
     "is_item_get",
+    "model_columns",
     "parse_query",
     "registry",
     "resolve_base_url",
@@ -211,6 +212,10 @@ def resolve_base_url(domain: str | None = None, base_url: str | None = None) -> 
 
 def _panic_in_task() -> None:
     """Test hook: panics inside a runtime task; raises SimplicateError."""
+
+def model_columns(collection: str) -> list[str] | None:
+    """The columns the record model table gives ``collection``'s records (``schema="model"``'s,
+    nested fields dotted), or None for a collection without a record type."""
 
 def table_from_envelope(body: bytes, *, lists: str = "list") -> ArrowStream:
     """A table from the records of one list envelope (``{"data": [...]}``), with the columns a

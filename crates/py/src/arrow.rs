@@ -87,6 +87,14 @@ pub fn table_from_envelope(py: Python<'_>, body: &[u8], lists: &str) -> PyResult
     Ok(PyArrowStream { table })
 }
 
+/// The columns the record model table gives `collection`'s records (`schema="model"`'s, nested
+/// fields dotted), or None for a collection without a record type.
+#[pyfunction]
+pub fn model_columns(collection: &str) -> Option<Vec<String>> {
+    ModelSchema::for_collection(collection.trim_matches('/'), None)
+        .map(|model| model.names().map(str::to_owned).collect())
+}
+
 /// Log the pull's retries, then its table or its exception.
 pub(crate) fn stream(py: Python<'_>, pulled: Pulled) -> PyResult<PyArrowStream> {
     log_retries(py, &pulled.retries)?;

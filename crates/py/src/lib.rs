@@ -69,6 +69,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(transport::_panic_in_task, m)?)?;
     m.add_function(wrap_pyfunction!(transport::_transport_from_state, m)?)?;
     m.add_function(wrap_pyfunction!(arrow::table_from_envelope, m)?)?;
+    m.add_function(wrap_pyfunction!(arrow::model_columns, m)?)?;
     m.add_function(wrap_pyfunction!(params::encode_params_py, m)?)?;
     m.add_function(wrap_pyfunction!(aio::drain_runtime, m)?)?;
     m.add_function(wrap_pyfunction!(files::upload, m)?)?;
