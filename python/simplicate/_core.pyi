@@ -217,9 +217,12 @@ def model_columns(collection: str) -> list[str] | None:
     """The columns the record model table gives ``collection``'s records (``schema="model"``'s,
     nested fields dotted), or None for a collection without a record type."""
 
-def table_from_envelope(body: bytes, *, lists: str = "list") -> ArrowStream:
+def table_from_envelope(
+    body: bytes, *, lists: str = "list", model: str | None = None
+) -> ArrowStream:
     """A table from the records of one list envelope (``{"data": [...]}``), with the columns a
-    pull's table gets; ValueError for anything else."""
+    pull's table gets, or with ``model`` (a collection path) the record model table's columns
+    and types; ValueError for anything else."""
 
 def _transport_from_state(
     base_url: str,

@@ -10,8 +10,9 @@ whose records have no ``updated_at`` (payments) is replaced whole on each load. 
 from :meth:`simplicate.Client.sync`, whose state lives in the resource's dlt state: the
 boundary second and offset drift are handled the client's way, and records deleted in
 Simplicate (or gone from a filter) reach the destination as hard deletes. dlt commits that
-state with the load, so a failed run is redone. Records travel as Arrow tables built in Rust
-with ``export``'s columns (nested objects flattened, ``visiting_address_line_1`` once dlt has
+state with the load, so a failed run is redone. Records travel as Arrow tables built in Rust,
+typed by the record model table (``schema="model"``) where it has the collection, with
+``export``'s columns (nested objects flattened, ``visiting_address_line_1`` once dlt has
 named them, see :func:`column_names`; lists become JSON columns, dlt's way with Arrow lists).
 
 Credentials: ``client=``, else dlt's config and secrets (``sources.simplicate.domain`` or
@@ -110,6 +111,9 @@ def _collection(client: Client, table: str, path: str) -> DltResource:
     columns = _core.model_columns(path)
     if columns is not None and "updated_at" not in columns:
         return _whole_collection(client, table, path)
+    # Typed by the record model table where it has the collection: the same columns and types
+    # on every load, whatever the changed records hold (a column null in all of them, say).
+    typed = path if columns is not None else None
 
     @dlt.resource(
         name=table,
@@ -124,7 +128,7 @@ def _collection(client: Client, table: str, path: str) -> DltResource:
         result = client.sync(path, state)
         if result.changed or result.deleted:
             naming = dlt.current.source_schema().naming
-            table = _changes_table(result.changed, result.deleted)
+            table = _changes_table(result.changed, result.deleted, typed)
             table = table.rename_columns(column_names(table.column_names, naming))
             yield dlt.mark.with_hints(table, dlt.mark.make_hints(columns=_local_times(table)))
 
@@ -136,10 +140,12 @@ def _whole_collection(client: Client, table: str, path: str) -> DltResource:
     on: each load replaces its table with the whole collection, one Arrow table from the
     pager's Rust builder."""
 
+    typed = _core.model_columns(path) is not None
+
     @dlt.resource(name=table, primary_key="id", write_disposition="replace")
     def records() -> Iterator[Any]:
         naming = dlt.current.source_schema().naming
-        table = client._list(path).to_arrow()
+        table = client._list(path).to_arrow(schema="model" if typed else "inferred")
         table = table.rename_columns(column_names(table.column_names, naming))
         yield dlt.mark.with_hints(table, dlt.mark.make_hints(columns=_local_times(table)))
 
@@ -177,14 +183,14 @@ def _local_times(table: Any) -> dict[str, Any]:
     }
 
 
-def _changes_table(changed: list[dict[str, Any]], deleted: list[str]) -> Any:
+def _changes_table(changed: list[dict[str, Any]], deleted: list[str], model: str | None) -> Any:
     """One Arrow table: the changed records (built in Rust, as a pull's table is), then a row
     per deleted id with only ``id`` and the hard-delete flag set. One table, because dlt
     writes a resource's Arrow items into one file and they must share a schema."""
     import pyarrow
 
     body = json.dumps({"data": changed}, ensure_ascii=False).encode()
-    table = pyarrow.table(_core.table_from_envelope(body))
+    table = pyarrow.table(_core.table_from_envelope(body, model=model))
     if "id" not in table.column_names:  # only deletions this time
         table = table.append_column("id", pyarrow.array([], pyarrow.string()))
     table = table.append_column(

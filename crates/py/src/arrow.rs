@@ -64,15 +64,33 @@ fn model_schema(pull: &Pull) -> PyResult<ModelSchema> {
 
 /// A table from the records of one list envelope (`{"data": [...]}`), built as a pull's table
 /// is (nested objects as dotted columns, conflicts as text): the `sync` command writes the
-/// records `client.sync()` returned with the same columns `export` would give them.
+/// records `client.sync()` returned with the same columns `export` would give them. With
+/// `model` (a collection path that has a record type), the columns and types are the record
+/// model table's, `schema="model"`'s: the same on every run, whatever the records hold.
 #[pyfunction]
-#[pyo3(signature = (body, *, lists="list"))]
-pub fn table_from_envelope(py: Python<'_>, body: &[u8], lists: &str) -> PyResult<PyArrowStream> {
+#[pyo3(signature = (body, *, lists="list", model=None))]
+pub fn table_from_envelope(
+    py: Python<'_>,
+    body: &[u8],
+    lists: &str,
+    model: Option<&str>,
+) -> PyResult<PyArrowStream> {
     let lists = ListMode::parse(lists).ok_or_else(|| {
         PyValueError::new_err(format!("lists must be \"list\" or \"json\", got {lists:?}"))
     })?;
+    let model = match model {
+        Some(collection) => Some(Arc::new(
+            ModelSchema::for_collection(collection.trim_matches('/'), None).ok_or_else(|| {
+                PyValueError::new_err(format!(
+                    "model={collection:?}: the record model table has no record type for it"
+                ))
+            })?,
+        )),
+        None => None,
+    };
     let options = Options {
         lists,
+        model,
         ..Options::default()
     };
     let table = py
